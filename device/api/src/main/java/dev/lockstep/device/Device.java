@@ -1,0 +1,29 @@
+package dev.lockstep.device;
+
+import dev.lockstep.graph.Graph;
+import dev.lockstep.graph.TensorType;
+
+/**
+ * An accelerator (or the CPU) that compiles graphs and owns buffers. A device compiles a graph for
+ * the graph's input signature (its parameters' types) into an {@link Executable}. Asking for an op
+ * or dtype outside {@link #capabilities()} is a {@link CompileException} that lists what it has.
+ */
+public interface Device extends AutoCloseable {
+    /** The name users select it by: {@code cpu}, {@code cuda}, {@code xla-cpu}. */
+    String name();
+
+    Capabilities capabilities();
+
+    /** Compiles {@code graph}; throws {@link CompileException} naming the op and device on failure. */
+    Executable compile(Graph graph);
+
+    /** Copies a host tensor into a new device buffer. */
+    Buffer upload(HostTensor tensor);
+
+    /** A new device buffer of {@code type}; contents unspecified until written. */
+    Buffer allocate(TensorType type);
+
+    /** Releases device resources; buffers and executables of this device must be closed first. */
+    @Override
+    void close();
+}
