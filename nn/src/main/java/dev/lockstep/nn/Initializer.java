@@ -12,6 +12,9 @@ public sealed interface Initializer {
     /** Row-major initial values for a variable of {@code shape} at {@code path}. */
     double[] values(Shape shape, String path, long seed);
 
+    /** Layer-specific initializers (e.g. LSTM's forget-gate bias) implement this. */
+    non-sealed interface Custom extends Initializer {}
+
     record Zeros() implements Initializer {
         @Override
         public double[] values(Shape shape, String path, long seed) {

@@ -42,6 +42,21 @@ public abstract class Module {
         }
     }
 
+    /** Traces a module with several outputs (for example a recurrent layer's sequence and final state). */
+    public final List<Tensor> callAll(Scope scope, Tensor... inputs) {
+        scope.enter(this);
+        try {
+            return forwardAll(scope, inputs);
+        } finally {
+            scope.exit(this);
+        }
+    }
+
+    /** Every output of this module; single-output modules need not override it. */
+    protected List<Tensor> forwardAll(Scope scope, Tensor... inputs) {
+        return List.of(forward(scope, inputs));
+    }
+
     /** Registers {@code module} as the child {@code name} and returns it. */
     protected final <M extends Module> M child(String name, M registered) {
         checkName(name);
