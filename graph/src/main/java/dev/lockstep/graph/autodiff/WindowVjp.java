@@ -56,13 +56,14 @@ final class WindowVjp {
      * keeps the first maximum in): each offset is a strided slice of the padded operand.
      */
     private static Node selectedCotangent(WindowOp.SelectAndScatter s, Node x, Node source, Node g, Emit e) {
-        int r = x.type().rank();
-        int[] interior = new int[r];
-        Node xp = e.padOrCrop(x, s.padLow(), s.padHigh(), interior, Double.NEGATIVE_INFINITY);
-        Node gp = e.padOrCrop(g, s.padLow(), s.padHigh(), interior, 0);
         if (source.shape().size() == 0) {
             return e.like(source, 0);
         }
+        int r = x.type().rank();
+        int[] interior = new int[r];
+        // Padding never wins a window unless the window is all padding, whose cotangent is 0.
+        Node xp = e.padOrCrop(x, s.padLow(), s.padHigh(), interior, Double.NEGATIVE_INFINITY);
+        Node gp = e.padOrCrop(g, s.padLow(), s.padHigh(), interior, 0);
         Node best = null, picked = null;
         int[] offset = new int[r];
         do {
