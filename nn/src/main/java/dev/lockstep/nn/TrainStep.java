@@ -131,7 +131,8 @@ public final class TrainStep {
         Tensor count = b.input(EXAMPLE_COUNT, DType.F32);
         Tensor step = b.input(Scope.STEP, DType.I64);
         Tensor lr = b.input(LEARNING_RATE, DType.F32);
-        Tensor lossSum = b.input(LOSS_SUM, DType.F32);
+        // The gradient program sums losses in the model's dtype; metrics are reported in f32.
+        Tensor lossSum = b.input(LOSS_SUM, spec(model, trainable.getFirst()).type().dtype()).cast(DType.F32);
 
         Gradients g = new Gradients(grads).map((p, t) -> t.div(count.cast(t.dtype())));
         Tensor reg = Regularization.add(model, params, trainable);
