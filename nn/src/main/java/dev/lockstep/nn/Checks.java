@@ -37,8 +37,9 @@ final class Checks {
 
     /** (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). */
     static Tensor biasCorrectedRatio(Tensor m, Tensor v, Tensor t, double b1, double b2, double eps) {
-        Tensor c1 = t.scalar(1.0).sub(t.scalar(b1).pow(t));
-        Tensor c2 = t.scalar(1.0).sub(t.scalar(b2).pow(t));
-        return m.div(c1.cast(m.dtype())).div(v.div(c2.cast(v.dtype())).sqrt().add(eps));
+        Tensor step = t.cast(m.dtype()); // bias correction in the parameter's precision, not f32
+        Tensor c1 = step.scalar(1.0).sub(step.scalar(b1).pow(step));
+        Tensor c2 = step.scalar(1.0).sub(step.scalar(b2).pow(step));
+        return m.div(c1).div(v.div(c2).sqrt().add(eps));
     }
 }
