@@ -92,7 +92,7 @@ class ConformanceSuiteTest {
 
     @Test
     void aDeviceThatIgnoresInputTypesFailsTheTypeCheck() {
-        Device lax = new PerturbingDevice(new ReferenceDevice(), g -> false, 0) {
+        Device lax = new PerturbingDevice(new ReferenceDevice(), g -> false, 0, 0) {
             @Override
             public Executable compile(Graph graph) {
                 Executable inner = super.compile(graph);
