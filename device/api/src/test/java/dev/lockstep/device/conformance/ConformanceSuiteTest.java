@@ -81,13 +81,16 @@ class ConformanceSuiteTest {
     }
 
     @Test
-    void wronglyTypedInputsAreRejectedByTheReferenceDevice() {
-        new DeviceConformanceTests() {
+    void executionContractChecksHoldOnTheReferenceDevice() {
+        DeviceConformanceTests suite = new DeviceConformanceTests() {
             @Override
             protected Device device() {
                 return new ReferenceDevice();
             }
-        }.executeRejectsWronglyTypedInputsNamingTheParameter();
+        };
+        suite.executeRejectsWronglyTypedInputsNamingTheParameter();
+        suite.executeRejectsWrongInputCountAndWronglyTypedOutputs();
+        suite.executeWritesIntoReusedOutputBuffers();
     }
 
     @Test
