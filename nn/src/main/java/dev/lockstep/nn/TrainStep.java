@@ -50,6 +50,13 @@ public final class TrainStep {
             return new Config(optimizer, transform, paths, allowUnusedParameters, seed);
         }
 
+        /** Also freezes every variable of {@code subtree} (for fine-tuning the rest of the model). */
+        public Config freezing(Module subtree) {
+            Set<String> all = new java.util.HashSet<>(frozen);
+            subtree.parameters().forEach(v -> all.add(v.path()));
+            return withFrozen(all);
+        }
+
         public Config allowingUnusedParameters() {
             return new Config(optimizer, transform, frozen, true, seed);
         }
