@@ -3,6 +3,7 @@ package dev.lockstep.device.xla;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Node;
+import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.UnaryOp;
 
 /** Elementwise ops: each graph op is exactly one StableHLO op. */
@@ -34,11 +35,25 @@ final class ElementwiseLowering {
             case BinaryOp.Subtract o -> w.op("stablehlo.subtract", n.type(), "", a, b);
             case BinaryOp.Multiply o -> w.op("stablehlo.multiply", n.type(), "", a, b);
             case BinaryOp.Divide o -> w.op("stablehlo.divide", n.type(), "", a, b);
-            case BinaryOp.Maximum o -> w.op("stablehlo.maximum", n.type(), "", a, b);
-            case BinaryOp.Minimum o -> w.op("stablehlo.minimum", n.type(), "", a, b);
+            case BinaryOp.Maximum o -> extremum(w, "stablehlo.maximum", a, b);
+            case BinaryOp.Minimum o -> extremum(w, "stablehlo.minimum", a, b);
             case BinaryOp.Power o -> w.op("stablehlo.power", n.type(), "", a, b);
             case BinaryOp.Compare c -> compare(w, c.direction(), a, b);
         };
+    }
+
+    /**
+     * Maximum or minimum that propagates NaN. XLA's CPU backend (as built into TensorFlow) uses
+     * "fast" min/max, where max(1, NaN) is 1 but max(NaN, 1) is NaN, so NaN is selected explicitly.
+     */
+    static String extremum(MlirWriter w, String name, String a, String b) {
+        TensorType t = w.typeOf(a);
+        String m = w.op(name, t, "", a, b);
+        if (!t.dtype().isFloating()) {
+            return m;
+        }
+        String r = w.op("stablehlo.select", t, "", compare(w, BinaryOp.Direction.NE, a, a), a, m);
+        return w.op("stablehlo.select", t, "", compare(w, BinaryOp.Direction.NE, b, b), b, r);
     }
 
     /** {@code stablehlo.compare} with the IEEE (FLOAT), SIGNED or UNSIGNED (bool) comparison type. */

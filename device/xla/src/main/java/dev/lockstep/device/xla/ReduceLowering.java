@@ -89,12 +89,11 @@ final class ReduceLowering {
     }
 
     private static String combine(MlirWriter w, ReduceOp.Reduction r, String a, String b) {
-        String name = switch (r) {
-            case SUM -> "stablehlo.add";
-            case MAX -> "stablehlo.maximum";
-            case MIN -> "stablehlo.minimum";
+        return switch (r) {
+            case SUM -> w.op("stablehlo.add", w.typeOf(a), "", a, b);
+            case MAX -> ElementwiseLowering.extremum(w, "stablehlo.maximum", a, b);
+            case MIN -> ElementwiseLowering.extremum(w, "stablehlo.minimum", a, b);
         };
-        return w.op(name, w.typeOf(a), "", a, b);
     }
 
     /** The reduction's identity in {@code d}: integer max/min start from the type's extremes. */
