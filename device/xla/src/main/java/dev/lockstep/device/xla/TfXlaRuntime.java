@@ -11,7 +11,6 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.DataType;
 
@@ -97,7 +96,7 @@ final class TfXlaRuntime implements XlaRuntime {
             try {
                 runIn(session, in, out);
                 compiled = true;
-            } catch (TensorFlowException e) {
+            } catch (RuntimeException e) { // TF's exceptions share no base class (TFInvalidArgumentException is an IAE)
                 if (compiled) {
                     throw new IllegalStateException("XLA failed while running a compiled module: " + e.getMessage(), e);
                 }
@@ -106,11 +105,11 @@ final class TfXlaRuntime implements XlaRuntime {
         }
 
         /** Compiles again in a fresh session with native stderr captured, to learn XLA's real message. */
-        private RejectedModuleException diagnose(List<HostTensor> in, List<HostTensor> out, TensorFlowException first) {
+        private RejectedModuleException diagnose(List<HostTensor> in, List<HostTensor> out, RuntimeException first) {
             String log = NativeStderr.capture(() -> {
                 try (Session fresh = new Session(graph)) {
                     runIn(fresh, in, out);
-                } catch (TensorFlowException ignored) {
+                } catch (RuntimeException ignored) {
                     // expected: the same rejection, now with its reason on the captured stderr
                 }
             });
