@@ -61,7 +61,7 @@ public final class StableHloEmitter {
             try {
                 values.put(n, lower(w, n, in));
             } catch (RuntimeException e) {
-                throw new CompileException(device, n, "no StableHLO lowering: " + e.getMessage(), e);
+                throw new CompileException(device, n, "lowering to StableHLO failed: " + e.getMessage(), e);
             }
         }
         w.clearOwner();
