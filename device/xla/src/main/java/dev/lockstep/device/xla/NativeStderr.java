@@ -21,7 +21,12 @@ final class NativeStderr {
 
     private NativeStderr() {}
 
-    /** Runs {@code action} and returns what native code printed to stderr meanwhile ("" if capture is impossible). */
+    /**
+     * Runs {@code action}, which should not throw, and returns what native code printed to stderr
+     * meanwhile ("" if capture is impossible). Native access is granted by the launcher flag
+     * {@code --enable-native-access=ALL-UNNAMED}, which TensorFlow Java needs anyway.
+     */
+    @SuppressWarnings("restricted")
     static String capture(Runnable action) {
         MethodHandle dup, dup2, creat, close;
         try {

@@ -11,7 +11,17 @@ import dev.lockstep.device.DeviceProvider;
 public final class XlaCpuDeviceProvider implements DeviceProvider {
     public static final String NAME = "xla-cpu";
 
+    private final Runnable loadNative;
     private volatile String unusable;
+
+    public XlaCpuDeviceProvider() {
+        this(org.tensorflow.TensorFlow::version);
+    }
+
+    /** {@code loadNative} throws when the native library cannot load (tests simulate that). */
+    XlaCpuDeviceProvider(Runnable loadNative) {
+        this.loadNative = loadNative;
+    }
 
     @Override
     public String name() {
@@ -33,7 +43,7 @@ public final class XlaCpuDeviceProvider implements DeviceProvider {
         String r = unusable;
         if (r == null) {
             try {
-                org.tensorflow.TensorFlow.version();
+                loadNative.run();
                 r = "";
             } catch (LinkageError | RuntimeException e) {
                 r = "TensorFlow Java's native library (tensorflow-core-native for this platform) did not load: " + e;

@@ -98,4 +98,16 @@ class XlaCpuDeviceTest {
             assertTrue(e.getMessage().contains("XlaCpuDeviceTest.java"), "names the trace site: " + e.getMessage());
         }
     }
+
+    @Test
+    void withoutTheNativeLibraryTheDeviceIsUnusableAndSaysWhy() {
+        var p = new XlaCpuDeviceProvider(() -> {
+            throw new UnsatisfiedLinkError("no jnitensorflow in java.library.path");
+        });
+        assertEquals(false, p.isUsable());
+        assertTrue(p.unusableReason().contains("tensorflow-core-native") && p.unusableReason().contains("jnitensorflow"),
+                p.unusableReason());
+        var e = assertThrows(IllegalStateException.class, p::open);
+        assertTrue(e.getMessage().contains("xla-cpu is not usable"), e.getMessage());
+    }
 }
