@@ -85,8 +85,10 @@ class SafeTensorsFormatTest {
         SafeTensors.write(file, Map.of("x", HostTensor.ofFloats(new float[] {1f}, 1)), Map.of());
         byte[] b = Files.readAllBytes(file);
         int n = b[0] & 0xff;
-        // {"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} is 55 bytes, so one space of padding.
+        // {"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} is 54 bytes, so two spaces of padding.
         assertEquals(56, n);
+        assertEquals('}', b[8 + 53]);
+        assertEquals(' ', b[8 + 54]);
         assertEquals(' ', b[8 + 55]);
         assertEquals(8 + 56 + 4, b.length);
     }
