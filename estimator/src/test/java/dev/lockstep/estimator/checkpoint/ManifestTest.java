@@ -20,7 +20,7 @@ class ManifestTest {
                         "order", List.of(2, 0, 1))))
                 .withRngState(Map.of("dropout", "threefry"))
                 .withJobConfig(Map.of("batch", 32, "lr", 0.125, "layers", List.of("dense", "gru"), "bf16", true,
-                        "comment", "")) // NB: no null here; nulls are checked below
+                        "comment", ""))
                 .withFiles(List.of(new Manifest.DataFile("model.safetensors", 4096, SHA)));
     }
 
