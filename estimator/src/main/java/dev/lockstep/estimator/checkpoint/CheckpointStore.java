@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * {@link CheckpointFiles} for its contents). A save is built under a hidden temporary name, fsynced,
  * then renamed into place atomically; older checkpoints beyond the newest {@code keep} are deleted only
  * after that, and never the one just saved. Readers skip checkpoints that fail verification with a
- * warning naming the file, and fall back to the next older one.
+ * warning naming the file, and fall back to the next older one. One process (the chief) writes a
+ * model directory; a save deletes the leftovers of interrupted saves, which a second writer's would be.
  */
 public final class CheckpointStore {
     private static final Pattern COMMITTED = Pattern.compile("ckpt-(\\d{1,18})");

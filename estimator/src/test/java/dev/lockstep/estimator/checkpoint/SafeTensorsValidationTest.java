@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -139,6 +138,5 @@ class SafeTensorsValidationTest {
         byte[] b = {2, 0, 0, 0, 0, 0, 0, 0, '{', '}'};
         Path file = SafeTensorsBytes.write(dir, "tiny.safetensors", b);
         assertEquals(0, SafeTensors.read(file).tensors().size());
-        assertTrue(Files.size(file) == 10);
     }
 }
