@@ -109,6 +109,19 @@ public final class Dataset<T> {
         return new Dataset<>(new ShuffleStage<>(stage, buffer, seed));
     }
 
+    /**
+     * A full shuffle, different each epoch, of a random-access source (list, range, tensors, IDX, generator)
+     * with an O(1) cursor; see {@link PermutedSource}. Call it directly on the source.
+     */
+    public Dataset<T> shuffleAll(long seed) {
+        if (!(stage instanceof IndexedSource<T> source)) {
+            throw new IllegalArgumentException("shuffleAll needs a random-access source (list, range, tensors, IDX, "
+                    + "generator) directly before it, but got [" + stage.describe() + "]; use shuffle(buffer, seed) "
+                    + "for streams");
+        }
+        return new Dataset<>(new PermutedSource<>(source, seed));
+    }
+
     /** Lists of {@code size} consecutive elements; the last may be shorter unless {@code dropRemainder}. */
     public Dataset<List<T>> batch(int size, boolean dropRemainder) {
         return batch(size, dropRemainder, Function.identity());
@@ -165,7 +178,15 @@ public final class Dataset<T> {
             states = cursor.stages();
         }
         Counters counters = new Counters();
-        return new DatasetIterator<>(stage, stage.open(new Stage.Open(0, states, counters)), counters);
+        StageIterator<T> engine;
+        try {
+            engine = stage.open(new Stage.Open(0, states, counters));
+        } catch (IndexOutOfBoundsException e) {
+            // the description matched but a stage's row was short: edited or corrupted, not ours to guess
+            throw new IllegalArgumentException("data cursor " + cursor + " is malformed for pipeline ["
+                    + stage.describe() + "]: " + e.getMessage(), e);
+        }
+        return new DatasetIterator<>(stage, engine, counters);
     }
 
     /** The pipeline, source first, e.g. {@code range(10) > shuffle(4, seed=1) > batch(2)}. */

@@ -73,6 +73,21 @@ class OperationsTest {
     }
 
     @Test
+    void shuffleAllIsAGlobalPermutationPerEpoch() {
+        for (long n : new long[] {1, 2, 3, 17, 64, 1000}) {
+            List<Long> s = Drain.all(Dataset.range(n).shuffleAll(5));
+            assertEquals(new HashSet<>(upTo(n)), new HashSet<>(s), "a permutation of " + n);
+            assertEquals(n, s.size());
+        }
+        List<Long> twoEpochs = Drain.all(Dataset.range(1000).shuffleAll(5).repeat(2));
+        assertNotEquals(twoEpochs.subList(0, 1000), twoEpochs.subList(1000, 2000), "epoch 1 is reshuffled");
+        assertTrue(twoEpochs.subList(0, 10).stream().anyMatch(x -> x >= 500), "mixes across the whole source");
+        assertNotEquals(Drain.all(Dataset.range(100).shuffleAll(5)), Drain.all(Dataset.range(100).shuffleAll(6)));
+        var e = assertThrows(IllegalArgumentException.class, () -> Dataset.range(9).map(x -> x).shuffleAll(1));
+        assertTrue(e.getMessage().contains("range(9) > map"), e.getMessage());
+    }
+
+    @Test
     void recordShardsAreDisjointAndComplete() {
         for (int n : new int[] {1, 3, 4}) {
             List<Long> union = new ArrayList<>();
