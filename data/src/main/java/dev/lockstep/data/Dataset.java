@@ -69,12 +69,12 @@ public final class Dataset<T> {
 
     /** The records of TFRecord files, in file order; a corrupt record is an error naming file and offset. */
     public static Dataset<TfRecord> fromTfRecords(FileSet files) {
-        return fromTfRecords(files, false);
+        return fromTfRecords(files, TfRecordOptions.defaults());
     }
 
-    /** As {@link #fromTfRecords(FileSet)}; with {@code skipCorrupt}, corrupt records are skipped and counted. */
-    public static Dataset<TfRecord> fromTfRecords(FileSet files, boolean skipCorrupt) {
-        return new Dataset<>(new TfRecordSource(files, skipCorrupt));
+    /** TFRecords read as {@code options} say: skipping corrupt records, interleaving, shuffling file order. */
+    public static Dataset<TfRecord> fromTfRecords(FileSet files, TfRecordOptions options) {
+        return new Dataset<>(new TfRecordSource(files, options));
     }
 
     /** Rows of CSV files as named scalar tensors, typed and selected by {@code spec}. */

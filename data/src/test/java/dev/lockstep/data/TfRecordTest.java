@@ -114,7 +114,7 @@ class TfRecordTest {
         Path cut = fiveRecords("b-cut.tfrecord");
         truncate(cut, 72 + 20);
         Path good = fiveRecords("c-good.tfrecord");
-        try (DatasetIterator<TfRecord> it = Dataset.fromTfRecords(FileSet.of(bad, cut, good), true).iterator()) {
+        try (DatasetIterator<TfRecord> it = Dataset.fromTfRecords(FileSet.of(bad, cut, good), TfRecordOptions.defaults().skipCorrupt(true)).iterator()) {
             List<TfRecord> recs = Drain.take(it, 100);
             assertEquals(4 + 3 + 5, recs.size());
             assertEquals(List.of("record-0", "record-1", "record-3", "record-4"), payloads(recs.subList(0, 4)));
@@ -134,6 +134,49 @@ class TfRecordTest {
                 .map(r -> r.file().getFileName() + ":" + new String(r.data(), StandardCharsets.UTF_8))
                 .shuffle(4, 11).batch(2, false).repeat().prefetch(2);
         ResumeTest.assertResumesExactly(d, 20, new int[] {0, 1, 3, 7, 8, 9, 15}, c -> Cursor.fromBytes(c.toBytes()));
+    }
+
+    @Test
+    void interleavesFilesAndShufflesTheirOrderPerEpoch() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.add(fiveRecords("f" + i + ".tfrecord"));
+        }
+        files.add(dir.resolve("f3.tfrecord"));
+        TfRecordWriter.write(files.get(3), List.of("only".getBytes(StandardCharsets.UTF_8)));
+        FileSet set = FileSet.of(files.toArray(Path[]::new));
+        List<String> got = Drain.all(Dataset.fromTfRecords(set, TfRecordOptions.defaults().interleave(2))
+                .map(r -> r.file().getFileName() + ":" + new String(r.data(), StandardCharsets.UTF_8).substring(0, 4)
+                        + (r.data().length > 4 ? r.data()[7] - '0' : "")));
+        // f0 and f1 alternate; f1 ends after f0 (same length) so f2 and f3 take the slots in that order
+        assertEquals(List.of("f0.tfrecord:reco0", "f1.tfrecord:reco0", "f0.tfrecord:reco1", "f1.tfrecord:reco1",
+                "f0.tfrecord:reco2", "f1.tfrecord:reco2", "f0.tfrecord:reco3", "f1.tfrecord:reco3",
+                "f0.tfrecord:reco4", "f1.tfrecord:reco4", "f2.tfrecord:reco0", "f3.tfrecord:only",
+                "f2.tfrecord:reco1", "f2.tfrecord:reco2", "f2.tfrecord:reco3", "f2.tfrecord:reco4"), got);
+
+        Dataset<String> shuffled = Dataset.fromTfRecords(set, TfRecordOptions.defaults().shuffleFiles(3))
+                .map(r -> r.file().getFileName().toString()).repeat(4);
+        List<String> firstOfFile = new ArrayList<>();
+        List<String> all = Drain.all(shuffled);
+        assertEquals(4 * 16, all.size());
+        for (int epoch = 0; epoch < 4; epoch++) {
+            List<String> e = all.subList(epoch * 16, epoch * 16 + 16);
+            firstOfFile.add(String.join(",", new java.util.LinkedHashSet<>(e)));
+            assertEquals(4, new java.util.HashSet<>(e).size(), "every file once per epoch");
+        }
+        assertTrue(new java.util.HashSet<>(firstOfFile).size() > 1, "file order changes across epochs: " + firstOfFile);
+    }
+
+    @Test
+    void interleavedShuffledFilesResumeExactly() {
+        for (int i = 0; i < 4; i++) {
+            fiveRecords("g" + i + ".tfrecord");
+        }
+        Dataset<String> d = Dataset.fromTfRecords(FileSet.of(dir + "/g*.tfrecord"),
+                TfRecordOptions.defaults().interleave(3).shuffleFiles(8))
+                .map(r -> r.file().getFileName() + "@" + r.offset()).shuffle(3, 1).repeat();
+        int[] every = java.util.stream.IntStream.range(0, 45).toArray();
+        ResumeTest.assertResumesExactly(d, 44, every, c -> Cursor.fromMap(c.toMap()));
     }
 
     @Test
