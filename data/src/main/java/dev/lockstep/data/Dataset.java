@@ -135,6 +135,24 @@ public final class Dataset<T> {
         return new Dataset<>(new Transforms.BatchStage<>(stage, size, dropRemainder, collate));
     }
 
+    /**
+     * This worker's share of each global batch, so the global batch does not depend on the world size
+     * (invariant 2): reads {@code globalBatch} elements (dropping an incomplete last one) and keeps the
+     * {@code rank}-th contiguous slice of {@code globalBatch / worldSize}. The ranks' slices of step s,
+     * concatenated in rank order, are the one-worker pipeline's batch s. Every worker reads all records, so
+     * parse after slicing. The cursor does not depend on rank or world size: all ranks stand at the same
+     * position, and a job may resume with another world size at a global-batch boundary.
+     */
+    public Dataset<List<T>> globalBatchSlice(int globalBatch, int worldSize, int rank) {
+        if (worldSize < 1 || rank < 0 || rank >= worldSize || globalBatch < worldSize || globalBatch % worldSize != 0) {
+            throw new IllegalArgumentException("globalBatchSlice: need 0 <= rank < worldSize and a global batch that "
+                    + "is a positive multiple of worldSize, got globalBatch=" + globalBatch + ", worldSize="
+                    + worldSize + ", rank=" + rank);
+        }
+        int local = globalBatch / worldSize;
+        return batch(globalBatch, true, b -> List.copyOf(b.subList(rank * local, rank * local + local)));
+    }
+
     /** Repeats forever; each pass is a new epoch (shuffles reorder). */
     public Dataset<T> repeat() {
         return new Dataset<>(new RepeatStage<>(stage, -1));

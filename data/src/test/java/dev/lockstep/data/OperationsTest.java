@@ -104,6 +104,30 @@ class OperationsTest {
     }
 
     @Test
+    void globalBatchShardsReassembleTheOneWorkerBatches() {
+        int global = 8;
+        Dataset<Long> data = Dataset.range(37).shuffle(10, 4);
+        List<List<Long>> oneWorker = Drain.all(data.batch(global, true).repeat(2));
+        for (int world : new int[] {1, 2, 4, 8}) {
+            List<List<List<Long>>> perRank = new ArrayList<>();
+            for (int rank = 0; rank < world; rank++) {
+                perRank.add(Drain.all(data.globalBatchSlice(global, world, rank).repeat(2)));
+            }
+            for (int step = 0; step < oneWorker.size(); step++) {
+                List<Long> joined = new ArrayList<>();
+                for (int rank = 0; rank < world; rank++) {
+                    joined.addAll(perRank.get(rank).get(step));
+                }
+                assertEquals(oneWorker.get(step), joined, "world " + world + ", step " + step);
+            }
+            for (int rank = 0; rank < world; rank++) {
+                assertEquals(oneWorker.size(), perRank.get(rank).size(), "world " + world + " rank " + rank);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> data.globalBatchSlice(6, 4, 0));
+    }
+
+    @Test
     void describeNamesEveryStage() {
         assertEquals("range(9) > shard(3, 1) > shuffle(4, seed=2) > map > batch(2) > repeat > prefetch",
                 Dataset.range(9).shard(3, 1).shuffle(4, 2).map(x -> x).batch(2, false).repeat().prefetch(2).describe());
