@@ -69,12 +69,12 @@ public final class Dataset<T> {
 
     /** The records of TFRecord files, in file order; a corrupt record is an error naming file and offset. */
     public static Dataset<TfRecord> fromTfRecords(FileSet files) {
-        return fromTfRecords(files, false);
+        return fromTfRecords(files, TfRecordOptions.defaults());
     }
 
-    /** As {@link #fromTfRecords(FileSet)}; with {@code skipCorrupt}, corrupt records are skipped and counted. */
-    public static Dataset<TfRecord> fromTfRecords(FileSet files, boolean skipCorrupt) {
-        return new Dataset<>(new TfRecordSource(files, skipCorrupt));
+    /** TFRecords read as {@code options} say: skipping corrupt records, interleaving, shuffling file order. */
+    public static Dataset<TfRecord> fromTfRecords(FileSet files, TfRecordOptions options) {
+        return new Dataset<>(new TfRecordSource(files, options));
     }
 
     /** Rows of CSV files as named scalar tensors, typed and selected by {@code spec}. */
@@ -109,6 +109,19 @@ public final class Dataset<T> {
         return new Dataset<>(new ShuffleStage<>(stage, buffer, seed));
     }
 
+    /**
+     * A full shuffle, different each epoch, of a random-access source (list, range, tensors, IDX, generator)
+     * with an O(1) cursor; see {@link PermutedSource}. Call it directly on the source.
+     */
+    public Dataset<T> shuffleAll(long seed) {
+        if (!(stage instanceof IndexedSource<T> source)) {
+            throw new IllegalArgumentException("shuffleAll needs a random-access source (list, range, tensors, IDX, "
+                    + "generator) directly before it, but got [" + stage.describe() + "]; use shuffle(buffer, seed) "
+                    + "for streams");
+        }
+        return new Dataset<>(new PermutedSource<>(source, seed));
+    }
+
     /** Lists of {@code size} consecutive elements; the last may be shorter unless {@code dropRemainder}. */
     public Dataset<List<T>> batch(int size, boolean dropRemainder) {
         return batch(size, dropRemainder, Function.identity());
@@ -120,6 +133,24 @@ public final class Dataset<T> {
             throw new IllegalArgumentException("batch size must be >= 1, got " + size);
         }
         return new Dataset<>(new Transforms.BatchStage<>(stage, size, dropRemainder, collate));
+    }
+
+    /**
+     * This worker's share of each global batch, so the global batch does not depend on the world size
+     * (invariant 2): reads {@code globalBatch} elements (dropping an incomplete last one) and keeps the
+     * {@code rank}-th contiguous slice of {@code globalBatch / worldSize}. The ranks' slices of step s,
+     * concatenated in rank order, are the one-worker pipeline's batch s. Every worker reads all records, so
+     * parse after slicing. The cursor does not depend on rank or world size: all ranks stand at the same
+     * position, and a job may resume with another world size at a global-batch boundary.
+     */
+    public Dataset<List<T>> globalBatchSlice(int globalBatch, int worldSize, int rank) {
+        if (worldSize < 1 || rank < 0 || rank >= worldSize || globalBatch < worldSize || globalBatch % worldSize != 0) {
+            throw new IllegalArgumentException("globalBatchSlice: need 0 <= rank < worldSize and a global batch that "
+                    + "is a positive multiple of worldSize, got globalBatch=" + globalBatch + ", worldSize="
+                    + worldSize + ", rank=" + rank);
+        }
+        int local = globalBatch / worldSize;
+        return batch(globalBatch, true, b -> List.copyOf(b.subList(rank * local, rank * local + local)));
     }
 
     /** Repeats forever; each pass is a new epoch (shuffles reorder). */
@@ -165,7 +196,15 @@ public final class Dataset<T> {
             states = cursor.stages();
         }
         Counters counters = new Counters();
-        return new DatasetIterator<>(stage, stage.open(new Stage.Open(0, states, counters)), counters);
+        StageIterator<T> engine;
+        try {
+            engine = stage.open(new Stage.Open(0, states, counters));
+        } catch (IndexOutOfBoundsException e) {
+            // the description matched but a stage's row was short: edited or corrupted, not ours to guess
+            throw new IllegalArgumentException("data cursor " + cursor + " is malformed for pipeline ["
+                    + stage.describe() + "]: " + e.getMessage(), e);
+        }
+        return new DatasetIterator<>(stage, engine, counters);
     }
 
     /** The pipeline, source first, e.g. {@code range(10) > shuffle(4, seed=1) > batch(2)}. */

@@ -1,55 +1,105 @@
 package dev.lockstep.data;
 
-import java.nio.file.Path;
-
 /**
- * Records of TFRecord files in {@link FileSet} order. State: [file index, byte offset of the next record],
- * so resume seeks straight there.
+ * Records of TFRecord files. Files are visited in {@link FileSet} order, or permuted per epoch; up to
+ * {@code cycleLength} are open at once and yield one record each in turn; a finished file's slot takes
+ * the next file. State: [turn, next file position, then per slot: file index (-1 when empty), byte
+ * offset], so resume seeks straight to every open file's next record.
  */
-record TfRecordSource(FileSet files, boolean skipCorrupt) implements Stage<TfRecord> {
+record TfRecordSource(FileSet files, TfRecordOptions options) implements Stage<TfRecord> {
     public int length() {
         return 1;
     }
 
     public String describe() {
-        return "tfrecord(" + files + (skipCorrupt ? ", skip corrupt)" : ")");
+        return "tfrecord(" + files + options.describe() + ")";
     }
 
     public StageIterator<TfRecord> open(Open open) {
-        long[] own = open.own(this);
-        return new StageIterator<>() {
-            int file = own == null ? 0 : (int) own[0];
-            long offset = own == null ? 0 : own[1];
-            TfRecordReader reader;
+        return new Engine(open);
+    }
 
-            public TfRecord next() {
-                while (file < files.files().size()) {
-                    if (reader == null) {
-                        Path p = files.files().get(file);
-                        reader = new TfRecordReader(p, offset, skipCorrupt, open.counters());
-                    }
-                    TfRecord r = reader.next();
-                    offset = reader.offset();
-                    if (r != null) {
-                        return r;
-                    }
-                    reader.close();
-                    reader = null;
-                    file++;
-                    offset = 0;
+    private final class Engine implements StageIterator<TfRecord> {
+        private final Open open;
+        private final int[] order;
+        private final int[] slotFile;
+        private final long[] slotOffset;
+        private final TfRecordReader[] readers;
+        private int turn;
+        private int nextFile; // position in order of the next file to open
+
+        Engine(Open open) {
+            this.open = open;
+            int n = files.files().size();
+            order = options.shuffleFiles() ? Rng.permutation(n, options.fileSeed(), "file-order", open.epoch())
+                    : java.util.stream.IntStream.range(0, n).toArray();
+            int k = options.cycleLength();
+            slotFile = new int[k];
+            slotOffset = new long[k];
+            readers = new TfRecordReader[k];
+            long[] own = open.own(TfRecordSource.this);
+            if (own == null) {
+                for (int s = 0; s < k; s++) {
+                    slotFile[s] = nextFile < n ? order[nextFile++] : -1;
                 }
-                return null;
-            }
-
-            public void save(long[][] states) {
-                states[0] = new long[] {file, offset};
-            }
-
-            public void close() {
-                if (reader != null) {
-                    reader.close();
+            } else {
+                turn = (int) own[0];
+                nextFile = (int) own[1];
+                for (int s = 0; s < k; s++) {
+                    slotFile[s] = (int) own[2 + 2 * s];
+                    slotOffset[s] = own[3 + 2 * s];
                 }
             }
-        };
+        }
+
+        @Override
+        public TfRecord next() {
+            int k = slotFile.length;
+            for (int tried = 0; tried < k; ) {
+                int s = turn;
+                if (slotFile[s] < 0) {
+                    turn = (turn + 1) % k;
+                    tried++;
+                    continue;
+                }
+                if (readers[s] == null) {
+                    readers[s] = new TfRecordReader(files.files().get(slotFile[s]), slotOffset[s],
+                            options.skipCorrupt(), open.counters());
+                }
+                TfRecord r = readers[s].next();
+                slotOffset[s] = readers[s].offset();
+                if (r != null) {
+                    turn = (turn + 1) % k;
+                    return r;
+                }
+                readers[s].close(); // this file is done: the next file takes the slot, at the same turn
+                readers[s] = null;
+                slotOffset[s] = 0;
+                slotFile[s] = nextFile < order.length ? order[nextFile++] : -1;
+                tried = 0;
+            }
+            return null;
+        }
+
+        @Override
+        public void save(long[][] states) {
+            long[] st = new long[2 + 2 * slotFile.length];
+            st[0] = turn;
+            st[1] = nextFile;
+            for (int s = 0; s < slotFile.length; s++) {
+                st[2 + 2 * s] = slotFile[s];
+                st[3 + 2 * s] = slotOffset[s];
+            }
+            states[0] = st;
+        }
+
+        @Override
+        public void close() {
+            for (TfRecordReader r : readers) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
     }
 }

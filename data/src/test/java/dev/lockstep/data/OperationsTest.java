@@ -73,6 +73,21 @@ class OperationsTest {
     }
 
     @Test
+    void shuffleAllIsAGlobalPermutationPerEpoch() {
+        for (long n : new long[] {1, 2, 3, 17, 64, 1000}) {
+            List<Long> s = Drain.all(Dataset.range(n).shuffleAll(5));
+            assertEquals(new HashSet<>(upTo(n)), new HashSet<>(s), "a permutation of " + n);
+            assertEquals(n, s.size());
+        }
+        List<Long> twoEpochs = Drain.all(Dataset.range(1000).shuffleAll(5).repeat(2));
+        assertNotEquals(twoEpochs.subList(0, 1000), twoEpochs.subList(1000, 2000), "epoch 1 is reshuffled");
+        assertTrue(twoEpochs.subList(0, 10).stream().anyMatch(x -> x >= 500), "mixes across the whole source");
+        assertNotEquals(Drain.all(Dataset.range(100).shuffleAll(5)), Drain.all(Dataset.range(100).shuffleAll(6)));
+        var e = assertThrows(IllegalArgumentException.class, () -> Dataset.range(9).map(x -> x).shuffleAll(1));
+        assertTrue(e.getMessage().contains("range(9) > map"), e.getMessage());
+    }
+
+    @Test
     void recordShardsAreDisjointAndComplete() {
         for (int n : new int[] {1, 3, 4}) {
             List<Long> union = new ArrayList<>();
@@ -86,6 +101,30 @@ class OperationsTest {
         }
         assertEquals(List.of(1L, 4L, 7L), Drain.all(Dataset.range(9).shard(3, 1)));
         assertThrows(IllegalArgumentException.class, () -> Dataset.range(9).shard(3, 3));
+    }
+
+    @Test
+    void globalBatchShardsReassembleTheOneWorkerBatches() {
+        int global = 8;
+        Dataset<Long> data = Dataset.range(37).shuffle(10, 4);
+        List<List<Long>> oneWorker = Drain.all(data.batch(global, true).repeat(2));
+        for (int world : new int[] {1, 2, 4, 8}) {
+            List<List<List<Long>>> perRank = new ArrayList<>();
+            for (int rank = 0; rank < world; rank++) {
+                perRank.add(Drain.all(data.globalBatchSlice(global, world, rank).repeat(2)));
+            }
+            for (int step = 0; step < oneWorker.size(); step++) {
+                List<Long> joined = new ArrayList<>();
+                for (int rank = 0; rank < world; rank++) {
+                    joined.addAll(perRank.get(rank).get(step));
+                }
+                assertEquals(oneWorker.get(step), joined, "world " + world + ", step " + step);
+            }
+            for (int rank = 0; rank < world; rank++) {
+                assertEquals(oneWorker.size(), perRank.get(rank).size(), "world " + world + " rank " + rank);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> data.globalBatchSlice(6, 4, 0));
     }
 
     @Test

@@ -59,6 +59,12 @@ class ResumeTest {
     }
 
     @Test
+    void fullShuffleOfTensors() {
+        Dataset<List<Long>> d = Dataset.range(101).shuffleAll(3).shard(2, 1).batch(4, true).repeat();
+        assertResumesExactly(d, 40, STOPS, c -> Cursor.fromBytes(c.toBytes()));
+    }
+
+    @Test
     void withPrefetch() {
         Dataset<List<Long>> d = Dataset.range(100).shard(3, 1).shuffle(7, 42).batch(4, false).repeat().prefetch(3);
         assertResumesExactly(d, 30, STOPS, c -> Cursor.fromMap(c.toMap()));
@@ -102,5 +108,8 @@ class ResumeTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Dataset.range(10).batch(3, false).iterator(c));
         assertTrue(e.getMessage().contains("range(10) > batch(2)") && e.getMessage().contains("range(10) > batch(3)"),
                 e.getMessage());
+        Cursor shortRow = new Cursor(c.pipeline(), new long[][] {{}, {}});
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.range(10).batch(2, false).iterator(shortRow));
+        assertTrue(e.getMessage().contains("malformed"), e.getMessage());
     }
 }
