@@ -3,13 +3,13 @@ package dev.lockstep.cli;
 import dev.lockstep.estimator.Listener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -62,18 +62,24 @@ final class TrainingMetrics implements Listener, AutoCloseable {
                 .register(registry);
         checkpointSize = DistributionSummary.builder("lockstep.checkpoint.size").baseUnit("bytes")
                 .description("Bytes written per checkpoint").register(registry);
-        registry.gauge("lockstep.global.step", gauges.globalStep);
-        registry.gauge("lockstep.loss", gauges.loss, DoubleAdder::sum);
-        registry.gauge("lockstep.data.loss", gauges.dataLoss, DoubleAdder::sum);
-        registry.gauge("lockstep.regularization.loss", gauges.regularizationLoss, DoubleAdder::sum);
-        registry.gauge("lockstep.learning.rate", gauges.learningRate, DoubleAdder::sum);
-        registry.gauge("lockstep.eval.loss", gauges.evalLoss, DoubleAdder::sum);
-        registry.gauge("lockstep.eval.accuracy", gauges.evalAccuracy, DoubleAdder::sum);
+        Gauge.builder("lockstep.global.step", gauges.globalStep, AtomicLong::get)
+                .description("Optimizer steps applied so far, including restored ones").register(registry);
+        gauge(registry, "lockstep.loss", gauges.loss, "Training objective of the last step (data + regularization)");
+        gauge(registry, "lockstep.data.loss", gauges.dataLoss, "Data loss of the last step (sum / global batch)");
+        gauge(registry, "lockstep.regularization.loss", gauges.regularizationLoss,
+                "Regularization loss of the last step, added once");
+        gauge(registry, "lockstep.learning.rate", gauges.learningRate, "Learning rate used by the last step");
+        gauge(registry, "lockstep.eval.loss", gauges.evalLoss, "Loss of the last evaluation");
+        gauge(registry, "lockstep.eval.accuracy", gauges.evalAccuracy, "Accuracy of the last evaluation, if any");
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
+        // Not ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail promtool's lint.
+    }
+
+    private static void gauge(MeterRegistry registry, String name, DoubleAdder value, String help) {
+        Gauge.builder(name, value, DoubleAdder::sum).description(help).register(registry);
     }
 
     MeterRegistry registry() {
