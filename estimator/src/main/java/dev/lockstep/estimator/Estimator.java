@@ -192,6 +192,31 @@ public final class Estimator implements AutoCloseable {
         return last;
     }
 
+    /**
+     * The PREDICT program for batches of {@code features} and the current weights (parameters and
+     * state, no optimizer slots), ready to {@link Export#writeTo write} for serving.
+     */
+    public Export export(Map<String, TensorType> features) {
+        restoreIfNeeded();
+        Program predict = Programs.trace(model, modelFn, Mode.PREDICT, features, Map.of(), run.seed());
+        Map<String, HostTensor> values = runner != null ? runner.values()
+                : Programs.initialValues(model, optimizer, run.seed());
+        if (runner == null && pending != null) {
+            values.putAll(pending.tensors());
+        }
+        Map<String, HostTensor> weights = new LinkedHashMap<>();
+        for (String name : predict.inputNames()) {
+            if (!name.startsWith("features/")) {
+                HostTensor v = values.get(name);
+                if (v == null) {
+                    throw new IllegalStateException("no value for '" + name + "' to export");
+                }
+                weights.put(name, v);
+            }
+        }
+        return new Export(predict, weights);
+    }
+
     /** Writes a checkpoint of the current state now. */
     public void checkpoint() {
         if (runner == null) {

@@ -1,0 +1,78 @@
+package dev.lockstep.estimator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lockstep.device.HostTensor;
+import dev.lockstep.estimator.checkpoint.SafeTensors;
+import dev.lockstep.graph.Graph;
+import dev.lockstep.graph.TensorType;
+import dev.lockstep.nn.Program;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A model exported for serving: the PREDICT program's weights ({@code weights.safetensors}: parameters
+ * and layer state, no optimizer slots), its signature ({@code signature.json}: every input, in order,
+ * with its role, dtype and shape, and every output), and, when a lowering is given, the program as
+ * text ({@code model.stablehlo.mlir}). Files are written to temporary names and renamed into place.
+ */
+public record Export(Program program, Map<String, HostTensor> weights) {
+    public static final String WEIGHTS = "weights.safetensors";
+    public static final String SIGNATURE = "signature.json";
+    public static final String MODULE = "model.stablehlo.mlir";
+
+    /** Writes the export into {@code dir}; {@code lowering} (may be null) renders the graph as module text. */
+    public void writeTo(Path dir, Function<Graph, String> lowering) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(WEIGHTS + ".tmp");
+        SafeTensors.write(tmp, weights, Map.of("format", "pt", "producer", "lockstep " + Estimator.VERSION));
+        Files.move(tmp, dir.resolve(WEIGHTS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        write(dir, SIGNATURE, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(signature()));
+        if (lowering != null) {
+            write(dir, MODULE, lowering.apply(program.graph()));
+        }
+    }
+
+    /** Inputs in program order (role "feature" or "weight") and outputs, each with dtype and shape. */
+    public Map<String, Object> signature() {
+        List<Map<String, Object>> inputs = new ArrayList<>(), outputs = new ArrayList<>();
+        List<TensorType> inTypes = program.graph().inputTypes();
+        for (int i = 0; i < inTypes.size(); i++) {
+            String name = program.inputNames().get(i);
+            inputs.add(describe(name, name.startsWith("features/") ? "feature" : "weight", inTypes.get(i)));
+        }
+        List<TensorType> outTypes = program.graph().outputTypes();
+        for (int i = 0; i < outTypes.size(); i++) {
+            outputs.add(describe(program.outputNames().get(i), "prediction", outTypes.get(i)));
+        }
+        Map<String, Object> sig = new LinkedHashMap<>();
+        sig.put("lockstep_version", Estimator.VERSION);
+        sig.put("graph_fingerprint", Fingerprint.of(program.graph()));
+        sig.put("inputs", inputs);
+        sig.put("outputs", outputs);
+        return sig;
+    }
+
+    private static Map<String, Object> describe(String name, String role, TensorType t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("role", role);
+        m.put("dtype", t.dtype().toString());
+        m.put("shape", t.shape().dims());
+        return m;
+    }
+
+    private static void write(Path dir, String name, String text) throws IOException {
+        Path tmp = dir.resolve(name + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
