@@ -42,11 +42,12 @@ final class DataParser {
         Fields f = c.fields(c.variant().startsWith("sequence") ? "sequences" : c.variant(), problems);
         long count = f.get("count", Kind.POSITIVE_LONG);
         OptionalLong seed = f.optional("seed", Kind.LONG).map(OptionalLong::of).orElse(OptionalLong.empty());
+        DataSpec.Split split = split(f);
         return switch (c.variant()) {
             case "blobs" -> new DataSpec.Blobs(count, f.get("classes", Kind.POSITIVE_INT), f.get("dim", Kind.POSITIVE_INT),
-                    f.get("spread", Kind.NON_NEGATIVE, 1.0), seed);
+                    f.get("spread", Kind.NON_NEGATIVE, 1.0), seed, split);
             case "linear" -> new DataSpec.Linear(count, f.get("dim", Kind.POSITIVE_INT), f.get("noise", Kind.NON_NEGATIVE, 0.1),
-                    seed);
+                    seed, split);
             case "sequence_copy", "sequence_reverse" -> {
                 int vocabulary = f.get("vocabulary", Kind.POSITIVE_INT);
                 if (vocabulary < 3) {
@@ -54,10 +55,25 @@ final class DataParser {
                             + vocabulary);
                 }
                 yield new DataSpec.Sequences(count, f.get("length", Kind.POSITIVE_INT), vocabulary,
-                        c.variant().equals("sequence_reverse"), seed);
+                        c.variant().equals("sequence_reverse"), seed, split);
             }
             default -> throw new IllegalStateException("synthetic variant " + c.variant() + " not parsed");
         };
+    }
+
+    /** {@code split: [parts, index]}, 0 <= index < parts. */
+    private DataSpec.Split split(Fields f) {
+        if (!f.has("split")) {
+            return DataSpec.Split.WHOLE;
+        }
+        List<Fields.Item> items = f.list("split");
+        Integer parts = items.size() == 2 ? Kind.POSITIVE_INT.convert().apply(items.get(0).value()) : null;
+        Integer index = items.size() == 2 ? Kind.NON_NEGATIVE_INT.convert().apply(items.get(1).value()) : null;
+        if (parts == null || index == null || index >= parts) {
+            problems.expected(f.at("split"), "[parts, index] with 0 <= index < parts", f.raw("split"));
+            return DataSpec.Split.WHOLE;
+        }
+        return new DataSpec.Split(parts, index);
     }
 
     private DataSpec csv(Fields f) {

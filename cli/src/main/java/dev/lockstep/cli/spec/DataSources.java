@@ -20,11 +20,12 @@ final class DataSources {
 
     static Dataset<Map<String, HostTensor>> examples(DataSpec spec, long jobSeed) {
         return switch (spec) {
-            case DataSpec.Blobs b -> Synthetic.gaussianBlobs(b.count(), b.classes(), b.dim(), b.spread(),
-                    b.seed().orElse(jobSeed));
-            case DataSpec.Linear l -> Synthetic.linearRegression(l.count(), l.dim(), l.noise(), l.seed().orElse(jobSeed));
-            case DataSpec.Sequences s -> Synthetic.sequences(s.count(), s.length(), s.vocabulary(), s.reverse(),
-                    s.seed().orElse(jobSeed));
+            case DataSpec.Blobs b -> split(Synthetic.gaussianBlobs(b.count(), b.classes(), b.dim(), b.spread(),
+                    b.seed().orElse(jobSeed)), b.split());
+            case DataSpec.Linear l -> split(Synthetic.linearRegression(l.count(), l.dim(), l.noise(),
+                    l.seed().orElse(jobSeed)), l.split());
+            case DataSpec.Sequences s -> split(Synthetic.sequences(s.count(), s.length(), s.vocabulary(), s.reverse(),
+                    s.seed().orElse(jobSeed)), s.split());
             case DataSpec.Csv c -> csv(c);
             case DataSpec.Idx i -> idx(i);
             case DataSpec.TfRecord t -> {
@@ -36,6 +37,10 @@ final class DataSources {
                 yield Dataset.fromTfRecords(files(t.patterns()), t.skipCorrupt()).map(p::parse);
             }
         };
+    }
+
+    private static <T> Dataset<T> split(Dataset<T> d, DataSpec.Split s) {
+        return s.parts() == 1 ? d : d.shard(s.parts(), s.index());
     }
 
     private static FileSet files(List<String> patterns) {

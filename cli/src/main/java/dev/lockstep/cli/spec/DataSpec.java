@@ -20,36 +20,50 @@ public sealed interface DataSpec {
     /** The number of examples when the spec alone says (synthetic and IDX sources). */
     OptionalLong size();
 
+    /**
+     * Every {@code parts}-th example of a synthetic source, starting at {@code index}: train on split [2, 0]
+     * and evaluate on [2, 1] of one source. (A different seed would not do: it moves the blob centers and
+     * the regression weights too.) {@link #WHOLE} keeps every example.
+     */
+    record Split(int parts, int index) {
+        public static final Split WHOLE = new Split(1, 0);
+
+        long size(long count) {
+            return count / parts + (index < count % parts ? 1 : 0);
+        }
+    }
+
     /** {@code x} f32[dim] around one of {@code classes} centers; {@code label} i32. Seed: the job's unless set. */
-    record Blobs(long count, int classes, int dim, double spread, OptionalLong seed) implements DataSpec {
+    record Blobs(long count, int classes, int dim, double spread, OptionalLong seed, Split split) implements DataSpec {
         public List<String> names() {
             return List.of("x", "label");
         }
 
         public OptionalLong size() {
-            return OptionalLong.of(count);
+            return OptionalLong.of(split.size(count));
         }
     }
 
     /** {@code x} f32[dim] ~ N(0, 1), {@code y} f32[1] = w.x + b + noise. */
-    record Linear(long count, int dim, double noise, OptionalLong seed) implements DataSpec {
+    record Linear(long count, int dim, double noise, OptionalLong seed, Split split) implements DataSpec {
         public List<String> names() {
             return List.of("x", "y");
         }
 
         public OptionalLong size() {
-            return OptionalLong.of(count);
+            return OptionalLong.of(split.size(count));
         }
     }
 
     /** Token sequences to copy or reverse: {@code source}, {@code target_in} (teacher forcing), {@code target_out}. */
-    record Sequences(long count, int length, int vocabulary, boolean reverse, OptionalLong seed) implements DataSpec {
+    record Sequences(long count, int length, int vocabulary, boolean reverse, OptionalLong seed, Split split)
+            implements DataSpec {
         public List<String> names() {
             return List.of("source", "target_in", "target_out");
         }
 
         public OptionalLong size() {
-            return OptionalLong.of(count);
+            return OptionalLong.of(split.size(count));
         }
     }
 
