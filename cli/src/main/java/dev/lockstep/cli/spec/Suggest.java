@@ -18,9 +18,8 @@ final class Suggest {
                 bestDistance = d;
             }
         }
-        // A third of the length (at least 2 edits): "unit" -> "units", "learnin_rate" -> "learning_rate",
-        // but not "foo" -> "dim".
-        int allowed = Math.max(2, name.length() / 3);
+        // Half the length (at least 2 edits): "unit" -> "units", "target" -> "target_in", but not "foo" -> "dim".
+        int allowed = Math.max(2, name.length() / 2);
         return best != null && bestDistance <= allowed && bestDistance < name.length() ? Optional.of(best) : Optional.empty();
     }
 
