@@ -53,7 +53,7 @@ final class JobBuilder {
                 }
             }
         } catch (IllegalArgumentException e) {
-            problems.add("model", e.getMessage());
+            problems.add(spec.model() instanceof ModelSpec.JavaClass ? "model.class" : "model", e.getMessage());
         }
         long trainSteps = t.steps().orElse(0);
         if (t.epochs().isPresent() && trainExamples != null) {

@@ -47,8 +47,8 @@ final class JobParser {
         }
         Optional<ModelSpec> model = job.has("model")
                 ? new ModelParser(problems, kernels, baseDir).parse(job.object("model", "model")) : Optional.empty();
-        Optional<HeadSpec> head = training.head(job);
         boolean javaClass = model.orElse(null) instanceof ModelSpec.JavaClass;
+        Optional<HeadSpec> head = javaClass ? Optional.empty() : training.head(job);
         if (javaClass && job.has("head")) {
             problems.add("head", "not used with model.class: the class's model function computes the loss");
         } else if (!javaClass && model.isPresent() && !job.has("head")) {
