@@ -134,8 +134,8 @@ final class DataParser {
     }
 
     private Optional<DataSpec> idx(Fields f) {
-        Path images = baseDir.resolve(f.get("images", Kind.STRING));
-        Path labels = baseDir.resolve(f.get("labels", Kind.STRING));
+        Path images = baseDir.resolve(f.get("images", Kind.STRING)).normalize();
+        Path labels = baseDir.resolve(f.get("labels", Kind.STRING)).normalize();
         long from = 0, to = -1;
         List<Fields.Item> range = f.list("range");
         if (f.has("range")) {
@@ -194,7 +194,7 @@ final class DataParser {
         if (patterns.isEmpty()) {
             problems.add(f.at("files"), "required (a file, directory or glob, or a list of them)");
         }
-        return patterns.stream().map(p -> baseDir.resolve(p).toString()).toList();
+        return patterns.stream().map(p -> baseDir.resolve(p).normalize().toString()).toList();
     }
 
     private static Map<String, DType> dtypes() {

@@ -36,6 +36,7 @@ final class Fields {
                     problems.unknownKey(path, key, allowed);
                 } else {
                     m.put(key, v);
+                    problems.present(path.isEmpty() ? key : path + "." + key);
                 }
             });
         } else if (value != null) {
@@ -146,6 +147,7 @@ final class Fields {
         if (!allowed.contains(key)) {
             throw new IllegalStateException("parser reads '" + key + "' at " + path + " but Keys does not list it");
         }
+        problems.read(at(key));
     }
 
     /** One element of a YAML list and its path. */

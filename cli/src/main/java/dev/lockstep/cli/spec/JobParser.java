@@ -33,6 +33,7 @@ final class JobParser {
         }
         JobSpec spec = read(Fields.of(root, "", "job", problems), baseDir);
         problems.throwIfAny(source);
+        problems.checkAllRead();
         return spec;
     }
 
@@ -87,7 +88,7 @@ final class JobParser {
         if (!c.has("dir")) {
             problems.add(c.at("dir"), "required (the model directory; training resumes from the checkpoints in it)");
         }
-        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(baseDir.resolve(c.get("dir", Kind.STRING, "?")),
+        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(baseDir.resolve(c.get("dir", Kind.STRING, "?")).normalize(),
                 c.get("every_steps", Kind.NON_NEGATIVE_LONG, 1000L), c.get("every_seconds", Kind.NON_NEGATIVE_LONG, 600L),
                 c.get("keep", Kind.POSITIVE_INT, 5));
 

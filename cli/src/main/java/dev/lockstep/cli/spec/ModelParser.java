@@ -46,7 +46,7 @@ final class ModelParser {
             case "layers" -> sequential(f);
             case "graph" -> graph(f.object("graph", "graph"));
             default -> new ModelSpec.JavaClass(f.get("class", Kind.STRING),
-                    f.optional("jar", Kind.STRING).map(baseDir::resolve), f.strings("labels"));
+                    f.optional("jar", Kind.STRING).map(j -> baseDir.resolve(j).normalize()), f.strings("labels"));
         });
     }
 

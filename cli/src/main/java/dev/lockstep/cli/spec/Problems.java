@@ -9,6 +9,26 @@ import java.util.Optional;
 /** Problems collected while reading one spec; reading goes on after a problem so all are reported at once. */
 final class Problems {
     private final List<String> list = new ArrayList<>();
+    /** Paths of keys present in the spec that no parser has looked at yet (see {@link #checkAllRead}). */
+    private final java.util.Set<String> unread = new java.util.LinkedHashSet<>();
+
+    void present(String path) {
+        unread.add(path);
+    }
+
+    void read(String path) {
+        unread.remove(path);
+    }
+
+    /**
+     * A key that is accepted but never read would be silently ignored: a parser bug, so it fails loudly
+     * rather than being reported as the user's problem.
+     */
+    void checkAllRead() {
+        if (!unread.isEmpty()) {
+            throw new IllegalStateException("job spec parser bug: keys accepted but never read: " + unread);
+        }
+    }
 
     void add(String path, String problem) {
         list.add((path.isEmpty() ? "(top level)" : path) + ": " + problem);
