@@ -62,6 +62,18 @@ class ExamplesTest {
         }
     }
 
+    @Test
+    void mnistMlpLearnsFromRealImages(@TempDir Path dir) {
+        Assumptions.assumeTrue(Files.isRegularFile(MNIST.resolve("t10k-images-idx3-ubyte.gz")),
+                "MNIST not found at " + MNIST + "; skipping the MNIST training check");
+        Job job = inDir(JobSpec.load(EXAMPLES.resolve("mnist-mlp.yaml")).build(), dir);
+        try (Estimator e = job.builder().device(new ReferenceDevice()).build()) {
+            e.train(job.train(), 60);
+            Map<String, Double> m = e.evaluate(job.eval().orElseThrow(), 2); // 1,000 held-out images
+            assertTrue(m.get("accuracy") > 0.6, "60 steps of 64 images should beat chance (0.1) by far: " + m);
+        }
+    }
+
     /** The job with its model directory moved to {@code dir}. */
     static Job inDir(Job job, Path dir) {
         RunConfig r = job.run();
