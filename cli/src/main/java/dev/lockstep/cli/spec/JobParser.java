@@ -80,9 +80,11 @@ final class JobParser {
             eval = Optional.of(new JobSpec.Eval(evalData.orElse(null), e.get("batch_size", Kind.POSITIVE_INT, batch),
                     e.get("steps", Kind.NON_NEGATIVE_LONG, 0L),
                     e.optional("every_steps", Kind.POSITIVE_LONG).map(OptionalLong::of).orElse(OptionalLong.empty())));
-            evalData.ifPresent(d -> checkNames(d, model, head, e.at("data"), problems));
         }
-        trainData.ifPresent(d -> checkNames(d, model, head, t.at("data"), problems));
+        // A layer model's default input comes from the training data; then both data sources are checked.
+        Optional<ModelSpec> resolved = model.map(x -> withInput(x, trainData, head, job.at("model"), problems));
+        trainData.ifPresent(d -> checkNames(d, resolved, head, t.at("data"), problems));
+        eval.map(JobSpec.Eval::data).ifPresent(d -> checkNames(d, resolved, head, "eval.data", problems));
 
         Fields c = job.object("checkpoints", "checkpoints");
         if (!c.has("dir")) {
@@ -92,8 +94,7 @@ final class JobParser {
                 c.get("every_steps", Kind.NON_NEGATIVE_LONG, 1000L), c.get("every_seconds", Kind.NON_NEGATIVE_LONG, 600L),
                 c.get("keep", Kind.POSITIVE_INT, 5));
 
-        ModelSpec m = model.map(x -> withInput(x, trainData, head, job.at("model"), problems)).orElse(null);
-        return new JobSpec(m, head, training.optimizer(job), training.schedule(job), training.transforms(gradients), micro,
+        return new JobSpec(resolved.orElse(null), head, training.optimizer(job), training.schedule(job), training.transforms(gradients), micro,
                 train, eval, checkpoints, job.get("seed", Kind.LONG, 1L), job.get("device", Kind.STRING, "cpu"),
                 job.get("log_every_steps", Kind.POSITIVE_LONG, 100L));
     }

@@ -130,6 +130,16 @@ class SpecErrorsTest {
     }
 
     @Test
+    void evalDataMustFeedTheModelToo() {
+        String yaml = GOOD + "eval: {data: {synthetic: {linear: {count: 8, dim: 4}}}}\n";
+        List<String> p = problems(yaml);
+        assertHas(p, "head.classification.label: label 'label' is not produced by eval.data; it produces: x, y");
+        assertEquals(1, p.size(), "x, the default input taken from train.data, is in eval.data too: " + p);
+        assertHas(problems(yaml.replace("linear: {count: 8, dim: 4}", "sequence_copy: {count: 8, length: 2, vocabulary: 5}")),
+                "model.input: feature 'x' is not produced by eval.data; it produces: source, target_in, target_out");
+    }
+
+    @Test
     void duplicateLayerNamesAndDefaultNameClash() {
         assertHas(problems(GOOD.replace("- dense: {units: 3}", "- dense: {units: 3, name: dense_0}")),
                 "model.layers[1]: duplicate layer name 'dense_0'; give the layer a unique name");
