@@ -1,0 +1,98 @@
+package dev.lockstep.cli.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lockstep.graph.DType;
+import dev.lockstep.graph.Shape;
+import dev.lockstep.graph.Tensor;
+import dev.lockstep.graph.TensorType;
+import dev.lockstep.nn.Mode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Graph models: two inputs, dependency order, several outputs, and the errors of bad graphs. */
+class GraphModelTest {
+    static final List<String> MULTI_INPUT_LAYERS = List.of("add", "concatenate");
+
+    /** An encoder-decoder fed source and target_in, with its nodes deliberately out of order. */
+    static final String SEQ2SEQ = """
+            model:
+              graph:
+                inputs: [source, target_in]
+                nodes:
+                  - {name: logits, layer: {dense: {units: 7}}, inputs: [decoder]}
+                  - {name: decoder, layer: {gru: {units: 5, return_sequences: true}}, inputs: [joined]}
+                  - {name: joined, layer: {concatenate: {axis: -1}}, inputs: [tgt, context]}
+                  - {name: context, layer: {repeat_vector: {times: 4}}, inputs: ["encoder:1"]}
+                  - {name: encoder, layer: {gru: {units: 5}}, inputs: [src]}
+                  - {name: src, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [source]}
+                  - {name: tgt, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [target_in]}
+                  - {name: both, layer: add, inputs: [encoder, "encoder:1"]}
+                outputs: [logits, both]
+            head: {sequence: {vocabulary: 7}}
+            train:
+              data: {synthetic: {sequence_copy: {count: 16, length: 4, vocabulary: 7}}}
+              batch_size: 4
+              steps: 2
+            checkpoints: {dir: runs/g}
+            """;
+
+    static JobSpec parse(String yaml) {
+        return JobSpec.parse(yaml, Path.of("/tmp"));
+    }
+
+    @Test
+    void twoInputGraphEvaluatesInDependencyOrder() {
+        ModelSpec.Graph g = (ModelSpec.Graph) parse(SEQ2SEQ).model();
+        List<String> order = g.nodes().stream().map(ModelSpec.Node::name).toList();
+        for (ModelSpec.Node n : g.nodes()) {
+            for (ModelSpec.Ref r : n.inputs()) {
+                if (!g.inputs().contains(r.source())) {
+                    assertEquals(true, order.indexOf(r.source()) < order.indexOf(n.name()), n + " after " + r);
+                }
+            }
+        }
+        GraphModule m = new GraphModule(g);
+        TensorType ids = TensorType.of(DType.I32, 3, 4);
+        List<Tensor> out = Traces.trace(m, Mode.TRAIN, ids, ids);
+        assertEquals(Shape.of(3, 4, 7), out.get(0).shape());
+        assertEquals(Shape.of(3, 5), out.get(1).shape());
+        assertEquals(java.util.Set.of("logits", "decoder", "joined", "context", "encoder", "src", "tgt", "both"),
+                m.children().keySet(), "children are named after their nodes");
+        assertEquals(true, m.variables().stream().anyMatch(v -> v.path().equals("encoder/recurrent_kernel")));
+    }
+
+    @Test
+    void cyclesAreRejectedWithTheirPath() {
+        String yaml = SEQ2SEQ.replace("inputs: [src]}", "inputs: [joined]}");
+        List<String> p = SpecErrorsTest.problems(yaml);
+        assertEquals(List.of("model.graph.nodes[2].inputs: cycle joined -> context -> encoder -> joined; a graph node may "
+                + "only read features and nodes that do not depend on it"), p);
+    }
+
+    @Test
+    void unknownReferencesAndOutputIndexes() {
+        List<String> p = SpecErrorsTest.problems(SEQ2SEQ.replace("inputs: [source]}", "inputs: [sourc]}")
+                .replace("\"encoder:1\"]}", "\"encoder:2\"]}"));
+        SpecErrorsTest.assertHas(p, "model.graph.nodes[5].inputs[0]: unknown reference 'sourc'; did you mean 'source'?");
+        SpecErrorsTest.assertHas(p, "model.graph.nodes[3].inputs[0]: 'encoder' has 2 outputs (0..1), not 2");
+    }
+
+    @Test
+    void arityAndNamesAreChecked() {
+        SpecErrorsTest.assertHas(SpecErrorsTest.problems(SEQ2SEQ.replace("inputs: [tgt, context]", "inputs: [tgt]")),
+                "model.graph.nodes[2].inputs: concatenate takes 2 or more inputs, got 1");
+        SpecErrorsTest.assertHas(SpecErrorsTest.problems(SEQ2SEQ.replace("{name: tgt,", "{name: source,")),
+                "model.graph.nodes[6].name: 'source' is already an input");
+        SpecErrorsTest.assertHas(SpecErrorsTest.problems(SEQ2SEQ.replace("inputs: [source, target_in]",
+                "inputs: [source, target]")), "model.graph.inputs: feature 'target' is not produced by train.data; "
+                + "did you mean 'target_in'?");
+    }
+
+    @Test
+    void mergeLayersOutsideAGraphAreRejected() {
+        String yaml = SpecErrorsTest.GOOD.replace("- dense: {units: 3}", "- add");
+        SpecErrorsTest.assertHas(SpecErrorsTest.problems(yaml), "model.layers[1]: add takes 2 or more inputs; use model.graph");
+    }
+}
