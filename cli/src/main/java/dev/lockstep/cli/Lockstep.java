@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.cli.spec.SpecException;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
         description = "Synchronous-SGD training on the JVM.",
-        subcommands = {InspectCommand.class, AutoComplete.GenerateCompletion.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
+                InspectCommand.class, ValidateCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Lockstep {
     public static final int OK = 0;
     public static final int RUNTIME_FAILURE = 1;
@@ -42,6 +44,6 @@ public final class Lockstep {
 
     /** Problems in what the user supplied (bad arguments, files or specs) exit with 2, not 1. */
     static boolean isUsageProblem(Exception e) {
-        return e instanceof UsageProblem || e.getClass().getName().equals("dev.lockstep.cli.spec.SpecException");
+        return e instanceof UsageProblem || e instanceof SpecException;
     }
 }

@@ -2,6 +2,7 @@ package dev.lockstep.cli.spec;
 
 import dev.lockstep.data.CsvSpec;
 import dev.lockstep.data.Dataset;
+import dev.lockstep.data.TfRecordOptions;
 import dev.lockstep.data.ExampleParser;
 import dev.lockstep.data.FileSet;
 import dev.lockstep.data.Synthetic;
@@ -34,7 +35,8 @@ final class DataSources {
                     parser = parser.feature(e.getKey(), e.getValue().dtype(), e.getValue().shape().dims());
                 }
                 ExampleParser p = parser;
-                yield Dataset.fromTfRecords(files(t.patterns()), t.skipCorrupt()).map(p::parse);
+                yield Dataset.fromTfRecords(files(t.patterns()), TfRecordOptions.defaults().skipCorrupt(t.skipCorrupt()))
+                        .map(p::parse);
             }
         };
     }

@@ -1,0 +1,41 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.cli.spec.Job;
+import dev.lockstep.cli.spec.JobSpec;
+import dev.lockstep.estimator.RunConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The job spec argument and the flags that override its run settings. */
+final class JobOptions {
+    @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job spec (YAML).")
+    Path job;
+
+    @Option(names = "--device", description = "Override the spec's device (cpu, cuda, xla-cpu).")
+    String device;
+
+    @Option(names = "--model-dir", description = "Override the spec's checkpoint directory.")
+    Path modelDir;
+
+    /** Loads and builds the job; spec problems surface as SpecException (exit code 2). */
+    Job load() {
+        Job job = JobSpec.load(job()).build();
+        RunConfig run = job.run();
+        if (device != null) {
+            run = run.withDevice(device);
+        }
+        if (modelDir != null) {
+            run = new RunConfig(modelDir, run.seed(), run.device(), run.checkpointEverySteps(), run.checkpointEvery(),
+                    run.keepCheckpoints(), run.logEverySteps());
+        }
+        return job.withRun(run);
+    }
+
+    private Path job() {
+        if (!java.nio.file.Files.isRegularFile(job)) {
+            throw new UsageProblem("JOB.yaml " + job + " does not exist or is not a file");
+        }
+        return job;
+    }
+}

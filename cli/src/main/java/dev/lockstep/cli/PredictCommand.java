@@ -1,0 +1,49 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.cli.spec.Job;
+import dev.lockstep.estimator.Estimator;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lockstep predict JOB.yaml --output FILE}: predictions of the newest checkpoint on the eval data. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Write predictions of the newest valid checkpoint for the job's eval data, one row per example.")
+final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions options;
+
+    @Option(names = {"-o", "--output"}, required = true,
+            description = "Output file; .csv writes CSV, .jsonl or .json writes JSON Lines.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        String name = output.getFileName().toString();
+        PredictionWriter.Format format = name.endsWith(".csv") ? PredictionWriter.Format.CSV
+                : name.endsWith(".jsonl") || name.endsWith(".json") ? PredictionWriter.Format.JSONL : null;
+        if (format == null) {
+            throw new UsageProblem("--output " + output + ": use a .csv, .jsonl or .json file name");
+        }
+        Job job = options.load();
+        var input = job.eval().orElseThrow(() -> new UsageProblem("the job has no eval data to predict on: add an "
+                + "'eval' section"));
+        try (Estimator e = job.estimator(List.of())) {
+            var predictions = e.predict(input);
+            Path tmp = output.resolveSibling(name + ".tmp");
+            long rows;
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                rows = PredictionWriter.write(predictions, format, w);
+            }
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            System.out.printf("wrote %d predictions of step %d to %s%n", rows, e.globalStep(), output);
+        }
+        return Lockstep.OK;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.cli.spec.Job;
+import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.Listener;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lockstep train JOB.yaml}: trains (resuming from the newest valid checkpoint), evaluating as the spec says. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the job's model, resuming from the newest valid checkpoint in its model directory.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    JobOptions options;
+
+    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at http://HOST:PORT/metrics "
+            + "(0: any free port; off by default).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address for --metrics-port.")
+    String metricsHost;
+
+    @Override
+    public Integer call() throws Exception {
+        Job job = options.load();
+        PrintStream out = System.out;
+        List<Listener> listeners = new ArrayList<>();
+        listeners.add(new ProgressReporter(out, System.console() != null, job.trainSteps(), job.run().logEverySteps()));
+        PrometheusMeterRegistry registry = null;
+        TrainingMetrics metrics = null;
+        MetricsServer server = null;
+        if (metricsPort != null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics = new TrainingMetrics(registry);
+            listeners.add(metrics);
+            server = new MetricsServer(registry, metricsHost, metricsPort);
+            out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsHost, server.port());
+        }
+        try (Estimator e = job.estimator(listeners)) {
+            long start = e.globalStep();
+            if (start > 0) {
+                out.printf(Locale.ROOT, "resuming from step %d in %s%n", start, job.run().modelDir());
+            }
+            Map<String, Double> eval = job.run(e);
+            out.printf(Locale.ROOT, "trained to step %d; checkpoints in %s%n", e.globalStep(), job.run().modelDir());
+            eval.forEach((k, v) -> out.printf(Locale.ROOT, "  %s = %.6f%n", k, v));
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+        return Lockstep.OK;
+    }
+}
