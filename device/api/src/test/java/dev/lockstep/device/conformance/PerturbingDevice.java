@@ -1,0 +1,87 @@
+package dev.lockstep.device.conformance;
+
+import dev.lockstep.device.Buffer;
+import dev.lockstep.device.Capabilities;
+import dev.lockstep.device.Device;
+import dev.lockstep.device.Executable;
+import dev.lockstep.device.HostTensor;
+import dev.lockstep.graph.Graph;
+import dev.lockstep.graph.Node;
+import dev.lockstep.graph.OpKind;
+import dev.lockstep.graph.TensorType;
+import java.util.List;
+
+/**
+ * A deliberately wrong device for testing the suites: runs on a delegate but, for graphs whose
+ * output is produced by {@code victim}, nudges element 0 of that output by ten times the default
+ * tolerance of its dtype (floats) or by 1 (integers): plausible-looking, but wrong.
+ */
+class PerturbingDevice implements Device {
+    private final Device delegate;
+    private final OpKind victim;
+
+    PerturbingDevice(Device delegate, OpKind victim) {
+        this.delegate = delegate;
+        this.victim = victim;
+    }
+
+    @Override
+    public String name() {
+        return "perturbed-" + delegate.name();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public Executable compile(Graph graph) {
+        Executable inner = delegate.compile(graph);
+        Node out = graph.outputs().getFirst();
+        boolean wrong = out.kind() == victim;
+        return new Executable() {
+            @Override
+            public Graph graph() {
+                return graph;
+            }
+
+            @Override
+            public Device device() {
+                return PerturbingDevice.this;
+            }
+
+            @Override
+            public void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
+                inner.execute(inputs, outputs);
+                if (wrong && outputs.getFirst().type().shape().size() > 0) {
+                    Buffer b = outputs.getFirst();
+                    double[] v = b.toHost().toDoubles();
+                    double tol = Tolerance.defaultFor(b.type().dtype()).rel();
+                    v[0] = b.type().dtype().isFloating() ? v[0] + 10 * tol * Math.max(1, Math.abs(v[0])) : v[0] + 1;
+                    b.copyFrom(HostTensor.fromDoubles(b.type(), v));
+                }
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+
+    @Override
+    public Buffer upload(HostTensor tensor) {
+        return delegate.upload(tensor);
+    }
+
+    @Override
+    public Buffer allocate(TensorType type) {
+        return delegate.allocate(type);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
