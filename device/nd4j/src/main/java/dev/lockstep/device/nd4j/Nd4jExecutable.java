@@ -4,6 +4,7 @@ import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
 import dev.lockstep.graph.Graph;
+import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.TensorType;
 import java.lang.foreign.MemorySegment;
@@ -93,7 +94,8 @@ final class Nd4jExecutable implements Executable {
             throw new IllegalArgumentException("graph takes " + params.size() + " inputs, got " + inputs.size());
         }
         for (int p = 0; p < params.size(); p++) {
-            NdBuffer b = check(inputs.get(p), params.get(p).type(), "input " + p + " (" + params.get(p).op() + ")");
+            NdBuffer b = check(inputs.get(p), params.get(p).type(),
+                    "input " + p + " '" + ((LeafOp.Parameter) params.get(p).op()).name() + "'");
             slots[paramPos[p]] = b.segment();
         }
         if (outputs.size() != outPos.length) {
