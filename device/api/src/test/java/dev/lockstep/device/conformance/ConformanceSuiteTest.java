@@ -52,7 +52,7 @@ class ConformanceSuiteTest {
 
     @Test
     void aDeviceThatGetsMultiplySlightlyWrongFailsEveryMultiplyCase() {
-        Device faulty = new PerturbingDevice(new ReferenceDevice(), OpKind.MULTIPLY);
+        Device faulty = PerturbingDevice.ofKind(new ReferenceDevice(), OpKind.MULTIPLY);
         List<String> failed = failures(faulty, EnumSet.of(OpKind.MULTIPLY, OpKind.ADD));
         long multiplyCases = ConformanceCases.all().stream()
                 .filter(c -> c.kind() == OpKind.MULTIPLY && c.graph().outputTypes().getFirst().shape().size() > 0).count();
@@ -92,7 +92,7 @@ class ConformanceSuiteTest {
 
     @Test
     void aDeviceThatIgnoresInputTypesFailsTheTypeCheck() {
-        Device lax = new PerturbingDevice(new ReferenceDevice(), null) {
+        Device lax = new PerturbingDevice(new ReferenceDevice(), g -> false, 0) {
             @Override
             public Executable compile(Graph graph) {
                 Executable inner = super.compile(graph);

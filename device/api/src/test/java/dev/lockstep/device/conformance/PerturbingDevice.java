@@ -6,23 +6,30 @@ import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
 import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.Graph;
-import dev.lockstep.graph.Node;
 import dev.lockstep.graph.OpKind;
 import dev.lockstep.graph.TensorType;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * A deliberately wrong device for testing the suites: runs on a delegate but, for graphs whose
- * output is produced by {@code victim}, nudges element 0 of that output by ten times the default
+ * A deliberately wrong device for testing the suites: runs on a delegate but, for graphs that
+ * {@code victim} selects, nudges element 0 of output {@code output} by ten times the default
  * tolerance of its dtype (floats) or by 1 (integers): plausible-looking, but wrong.
  */
 class PerturbingDevice implements Device {
     private final Device delegate;
-    private final OpKind victim;
+    private final Predicate<Graph> victim;
+    private final int output;
 
-    PerturbingDevice(Device delegate, OpKind victim) {
+    PerturbingDevice(Device delegate, Predicate<Graph> victim, int output) {
         this.delegate = delegate;
         this.victim = victim;
+        this.output = output;
+    }
+
+    /** Perturbs the first output of graphs whose first output node is of kind {@code kind}. */
+    static PerturbingDevice ofKind(Device delegate, OpKind kind) {
+        return new PerturbingDevice(delegate, g -> g.outputs().getFirst().kind() == kind, 0);
     }
 
     @Override
@@ -38,8 +45,7 @@ class PerturbingDevice implements Device {
     @Override
     public Executable compile(Graph graph) {
         Executable inner = delegate.compile(graph);
-        Node out = graph.outputs().getFirst();
-        boolean wrong = out.kind() == victim;
+        boolean wrong = graph.outputs().size() > output && victim.test(graph);
         return new Executable() {
             @Override
             public Graph graph() {
@@ -54,8 +60,8 @@ class PerturbingDevice implements Device {
             @Override
             public void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
                 inner.execute(inputs, outputs);
-                if (wrong && outputs.getFirst().type().shape().size() > 0) {
-                    Buffer b = outputs.getFirst();
+                if (wrong && outputs.get(output).type().shape().size() > 0) {
+                    Buffer b = outputs.get(output);
                     double[] v = b.toHost().toDoubles();
                     double tol = Tolerance.defaultFor(b.type().dtype()).rel();
                     v[0] = b.type().dtype().isFloating() ? v[0] + 10 * tol * Math.max(1, Math.abs(v[0])) : v[0] + 1;

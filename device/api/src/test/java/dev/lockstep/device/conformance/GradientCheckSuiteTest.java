@@ -1,0 +1,38 @@
+package dev.lockstep.device.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.device.Capabilities;
+import dev.lockstep.device.Device;
+import dev.lockstep.graph.DType;
+import dev.lockstep.graph.OpKind;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+
+/** Tests of the gradient-check suite itself: no silent skip without f64. */
+class GradientCheckSuiteTest {
+
+    private static GradientCheckTests suite(Device device) {
+        return new GradientCheckTests() {
+            @Override
+            protected Device device() {
+                return device;
+            }
+        };
+    }
+
+    @Test
+    void aDeviceWithoutF64FailsLoudlyInsteadOfSkipping() {
+        EnumSet<DType> dtypes = EnumSet.allOf(DType.class);
+        dtypes.remove(DType.F64);
+        Device noF64 = new ReferenceDevice(Capabilities.of(EnumSet.allOf(OpKind.class), dtypes));
+        List<DynamicTest> tests = suite(noF64).everyDifferentiableOpMatchesFiniteDifferences().toList();
+        assertEquals(1, tests.size());
+        AssertionError e = assertThrows(AssertionError.class, () -> tests.getFirst().getExecutable().execute());
+        assertTrue(e.getMessage().contains("f64") && e.getMessage().contains("reference"), e.getMessage());
+    }
+}
