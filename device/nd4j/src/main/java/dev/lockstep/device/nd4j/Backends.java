@@ -28,7 +28,11 @@ final class Backends {
             return "";
         } catch (Throwable t) {
             // A missing native library or driver surfaces as an Error from the static initialisers.
-            return "ND4J backend " + backendClass + " failed to load: " + t;
+            Throwable root = t;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            return "ND4J backend " + backendClass + " failed to load: " + root;
         }
     }
 

@@ -135,12 +135,7 @@ final class Elementwise {
         DType d = t.dtype();
         int n = (int) t.shape().size();
         if (d == DType.F32) {
-            return (in, out) -> {
-                for (int i = 0; i < n; i++) {
-                    boolean r = dir.test(in[0].getAtIndex(F32, i), in[1].getAtIndex(F32, i));
-                    out.set(ValueLayout.JAVA_BYTE, i, (byte) (r ? 1 : 0));
-                }
-            };
+            return (in, out) -> CompareLoops.f32(dir, in[0], in[1], out, n);
         }
         boolean exact = !d.isFloating();
         return (in, out) -> {
@@ -157,6 +152,7 @@ final class Elementwise {
         };
     }
 
+    /** Branch-free select: the predicate byte (0 or 1) becomes an all-zeros or all-ones mask. */
     static Kernel select(TensorType t) {
         int n = (int) t.shape().size();
         int size = t.dtype().byteSize();
@@ -165,14 +161,14 @@ final class Elementwise {
             switch (size) {
                 case 4 -> {
                     for (int i = 0; i < n; i++) {
-                        var src = p.get(ValueLayout.JAVA_BYTE, i) != 0 ? a : b;
-                        out.setAtIndex(Mem.I32, i, src.getAtIndex(Mem.I32, i));
+                        int m = -(p.get(ValueLayout.JAVA_BYTE, i) & 1);
+                        out.setAtIndex(Mem.I32, i, (a.getAtIndex(Mem.I32, i) & m) | (b.getAtIndex(Mem.I32, i) & ~m));
                     }
                 }
                 case 8 -> {
                     for (int i = 0; i < n; i++) {
-                        var src = p.get(ValueLayout.JAVA_BYTE, i) != 0 ? a : b;
-                        out.setAtIndex(Mem.I64, i, src.getAtIndex(Mem.I64, i));
+                        long m = -(p.get(ValueLayout.JAVA_BYTE, i) & 1L);
+                        out.setAtIndex(Mem.I64, i, (a.getAtIndex(Mem.I64, i) & m) | (b.getAtIndex(Mem.I64, i) & ~m));
                     }
                 }
                 case 2 -> {

@@ -6,7 +6,7 @@ import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.LeafOp;
-import dev.lockstep.graph.Node;
+import dev.lockstep.graph.Op;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
@@ -20,10 +20,8 @@ import java.util.List;
 final class Kernels {
     private Kernels() {}
 
-    static Kernel of(Node node, KernelContext ctx) {
-        List<TensorType> in = node.operands().stream().map(Node::type).toList();
-        TensorType out = node.type();
-        return switch (node.op()) {
+    static Kernel of(Op op, List<TensorType> in, TensorType out, KernelContext ctx) {
+        return switch (op) {
             case LeafOp.Parameter p -> throw new IllegalStateException("parameters are bound, not computed");
             case LeafOp.Constant c -> throw new IllegalStateException("constants are evaluated at compile time");
             case LeafOp.Iota i -> throw new IllegalStateException("iotas are evaluated at compile time");

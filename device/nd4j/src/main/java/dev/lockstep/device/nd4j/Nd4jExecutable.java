@@ -33,6 +33,7 @@ final class Nd4jExecutable implements Executable {
     private final boolean[] direct;
     private final List<NativeMemory.Block> owned;
     private boolean closed;
+    private long[] profile;
 
     Nd4jExecutable(Nd4jDevice device, Graph graph, MemorySegment[] fixed, List<Step> steps, int[] paramPos,
                    int[] outPos, boolean[] direct, List<NativeMemory.Block> owned) {
@@ -72,10 +73,14 @@ final class Nd4jExecutable implements Executable {
                 slots[s.out] = args[0];
                 continue;
             }
+            long t0 = profile == null ? 0 : System.nanoTime();
             try {
                 s.kernel.run(args, slots[s.out]);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("device " + device.name() + " failed at " + s.node + ": " + e, e);
+            }
+            if (profile != null) {
+                profile[s.node.kind().ordinal()] += System.nanoTime() - t0;
             }
         }
         for (int k = 0; k < outPos.length; k++) {
@@ -125,6 +130,19 @@ final class Nd4jExecutable implements Executable {
             throw new IllegalArgumentException(what + " is closed");
         }
         return b;
+    }
+
+    /** Starts accumulating kernel time per op kind (nanoseconds, indexed by OpKind ordinal); for tuning. */
+    synchronized long[] profile() {
+        if (profile == null) {
+            profile = new long[dev.lockstep.graph.OpKind.values().length];
+        }
+        return profile;
+    }
+
+    /** Steps in the schedule (kernels and aliases), after rewrites dropped unneeded nodes. */
+    int scheduledSteps() {
+        return steps.length;
     }
 
     /** Native blocks this schedule owns (pool, constants, scratch); fixed after compile. */

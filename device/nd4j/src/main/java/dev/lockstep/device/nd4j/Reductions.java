@@ -30,6 +30,10 @@ final class Reductions {
         int n = (int) in.shape().size(), m = (int) out.shape().size();
         ReduceOp.Reduction red = r.reduction();
         if (d.isFloating()) {
+            Kernel fast = contiguous(reduced, dims, n, m, d, red);
+            if (fast != null) {
+                return fast;
+            }
             double[] acc = new double[m];
             return (a, o) -> {
                 Arrays.fill(acc, red.identity());
@@ -57,6 +61,67 @@ final class Reductions {
             });
             for (int j = 0; j < m; j++) {
                 Mem.setL(d, o, j, acc[j]);
+            }
+        };
+    }
+
+    /**
+     * Reductions whose reduced axes are all leading (bias gradients: sum over the batch) or all
+     * trailing (softmax rows, full sums), as tight loops without per-element index arithmetic.
+     */
+    private static Kernel contiguous(boolean[] reduced, int[] dims, int n, int m, DType d, ReduceOp.Reduction red) {
+        int rank = dims.length, lead = 0, trail = 0;
+        while (lead < rank && reduced[lead]) {
+            lead++;
+        }
+        while (trail < rank && reduced[rank - 1 - trail]) {
+            trail++;
+        }
+        int count = 0;
+        for (boolean r : reduced) {
+            count += r ? 1 : 0;
+        }
+        if (n == 0 || count == 0 || (lead != count && trail != count)) {
+            return null;
+        }
+        int group = n / m;
+        if (trail == count) {
+            return (a, o) -> {
+                MemorySegment x = a[0];
+                for (int j = 0; j < m; j++) {
+                    double acc = red.identity();
+                    long base = (long) j * group;
+                    if (d == DType.F32 && red == ReduceOp.Reduction.SUM) {
+                        for (int k = 0; k < group; k++) {
+                            acc += x.getAtIndex(Mem.F32, base + k);
+                        }
+                    } else {
+                        for (int k = 0; k < group; k++) {
+                            acc = combine(red, acc, read(d, x, base + k));
+                        }
+                    }
+                    Mem.setD(d, o, j, acc);
+                }
+            };
+        }
+        double[] acc = new double[m];
+        return (a, o) -> {
+            MemorySegment x = a[0];
+            java.util.Arrays.fill(acc, red.identity());
+            for (int r = 0; r < group; r++) {
+                long base = (long) r * m;
+                if (d == DType.F32 && red == ReduceOp.Reduction.SUM) {
+                    for (int k = 0; k < m; k++) {
+                        acc[k] += x.getAtIndex(Mem.F32, base + k);
+                    }
+                } else {
+                    for (int k = 0; k < m; k++) {
+                        acc[k] = combine(red, acc[k], read(d, x, base + k));
+                    }
+                }
+            }
+            for (int k = 0; k < m; k++) {
+                Mem.setD(d, o, k, acc[k]);
             }
         };
     }
