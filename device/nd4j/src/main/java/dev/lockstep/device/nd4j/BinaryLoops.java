@@ -12,61 +12,63 @@ final class BinaryLoops {
 
     private BinaryLoops() {}
 
-    static void f32(int op, MemorySegment a, MemorySegment b, MemorySegment o, int n) {
+    static void f32(int op, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o, long oo,
+                    int n) {
         switch (op) {
             case ADD -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, a.getAtIndex(F32, i) + b.getAtIndex(F32, i));
+                    o.setAtIndex(F32, oo + i, a.getAtIndex(F32, ao + i) + b.getAtIndex(F32, bo + i));
                 }
             }
             case SUB -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, a.getAtIndex(F32, i) - b.getAtIndex(F32, i));
+                    o.setAtIndex(F32, oo + i, a.getAtIndex(F32, ao + i) - b.getAtIndex(F32, bo + i));
                 }
             }
             case MUL -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, a.getAtIndex(F32, i) * b.getAtIndex(F32, i));
+                    o.setAtIndex(F32, oo + i, a.getAtIndex(F32, ao + i) * b.getAtIndex(F32, bo + i));
                 }
             }
             case DIV -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, a.getAtIndex(F32, i) / b.getAtIndex(F32, i));
+                    o.setAtIndex(F32, oo + i, a.getAtIndex(F32, ao + i) / b.getAtIndex(F32, bo + i));
                 }
             }
             case MAX -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, Math.max(a.getAtIndex(F32, i), b.getAtIndex(F32, i)));
+                    o.setAtIndex(F32, oo + i, Math.max(a.getAtIndex(F32, ao + i), b.getAtIndex(F32, bo + i)));
                 }
             }
             case MIN -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, Math.min(a.getAtIndex(F32, i), b.getAtIndex(F32, i)));
+                    o.setAtIndex(F32, oo + i, Math.min(a.getAtIndex(F32, ao + i), b.getAtIndex(F32, bo + i)));
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F32, i, (float) real(op, a.getAtIndex(F32, i), b.getAtIndex(F32, i)));
+                    o.setAtIndex(F32, oo + i, (float) real(op, a.getAtIndex(F32, ao + i), b.getAtIndex(F32, bo + i)));
                 }
             }
         }
     }
 
-    static void f64(int op, MemorySegment a, MemorySegment b, MemorySegment o, int n) {
+    static void f64(int op, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o, long oo,
+                    int n) {
         switch (op) {
             case ADD -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F64, i, a.getAtIndex(F64, i) + b.getAtIndex(F64, i));
+                    o.setAtIndex(F64, oo + i, a.getAtIndex(F64, ao + i) + b.getAtIndex(F64, bo + i));
                 }
             }
             case MUL -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F64, i, a.getAtIndex(F64, i) * b.getAtIndex(F64, i));
+                    o.setAtIndex(F64, oo + i, a.getAtIndex(F64, ao + i) * b.getAtIndex(F64, bo + i));
                 }
             }
             default -> {
                 for (int i = 0; i < n; i++) {
-                    o.setAtIndex(F64, i, real(op, a.getAtIndex(F64, i), b.getAtIndex(F64, i)));
+                    o.setAtIndex(F64, oo + i, real(op, a.getAtIndex(F64, ao + i), b.getAtIndex(F64, bo + i)));
                 }
             }
         }

@@ -9,6 +9,7 @@ import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.UnaryOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /**
  * Elementwise kernels. f32 and f64 arithmetic get typed loops the JIT vectorises; integers compute
@@ -94,15 +95,29 @@ final class Elementwise {
         };
     }
 
-    static Kernel binary(BinaryOp op, TensorType t) {
+    static Kernel binary(BinaryOp op, TensorType t, List<TensorType> inTypes, KernelContext ctx) {
         DType d = t.dtype();
         int n = (int) t.shape().size();
         int code = code(op);
+        if (!Periodic.allFull(inTypes, t, 0)) {
+            Periodic p = new Periodic(inTypes, t, ctx, 0);
+            return (in, out) -> {
+                p.prepare(in);
+                MemorySegment a = p.segment(in, 0), b = p.segment(in, 1);
+                p.forEachChunk((base, len) -> {
+                    if (d == DType.F32) {
+                        BinaryLoops.f32(code, a, p.offset(0, base), b, p.offset(1, base), out, base, len);
+                    } else {
+                        BinaryLoops.f64(code, a, p.offset(0, base), b, p.offset(1, base), out, base, len);
+                    }
+                });
+            };
+        }
         if (d == DType.F32) {
-            return (in, out) -> BinaryLoops.f32(code, in[0], in[1], out, n);
+            return (in, out) -> BinaryLoops.f32(code, in[0], 0, in[1], 0, out, 0, n);
         }
         if (d == DType.F64) {
-            return (in, out) -> BinaryLoops.f64(code, in[0], in[1], out, n);
+            return (in, out) -> BinaryLoops.f64(code, in[0], 0, in[1], 0, out, 0, n);
         }
         if (d.isInteger()) {
             return (in, out) -> {
@@ -131,14 +146,23 @@ final class Elementwise {
         };
     }
 
-    static Kernel compare(BinaryOp.Direction dir, TensorType t) {
+    static Kernel compare(BinaryOp.Direction dir, List<TensorType> inTypes, TensorType out, KernelContext ctx) {
+        TensorType t = inTypes.get(0).shape().size() == out.shape().size() ? inTypes.get(0) : inTypes.get(1);
         DType d = t.dtype();
-        int n = (int) t.shape().size();
+        int n = (int) out.shape().size();
+        if (!Periodic.allFull(inTypes, out, 0)) {
+            Periodic p = new Periodic(inTypes, out.withDType(d), ctx, 0);
+            return (in, o) -> {
+                p.prepare(in);
+                MemorySegment a = p.segment(in, 0), b = p.segment(in, 1);
+                p.forEachChunk((base, len) -> CompareLoops.f32(dir, a, p.offset(0, base), b, p.offset(1, base), o, base, len));
+            };
+        }
         if (d == DType.F32) {
-            return (in, out) -> CompareLoops.f32(dir, in[0], in[1], out, n);
+            return (in, o) -> CompareLoops.f32(dir, in[0], 0, in[1], 0, o, 0, n);
         }
         boolean exact = !d.isFloating();
-        return (in, out) -> {
+        return (in, o) -> {
             for (int i = 0; i < n; i++) {
                 boolean r;
                 if (exact) {
@@ -147,43 +171,24 @@ final class Elementwise {
                 } else {
                     r = dir.test(Mem.getD(d, in[0], i), Mem.getD(d, in[1], i));
                 }
-                out.set(ValueLayout.JAVA_BYTE, i, (byte) (r ? 1 : 0));
+                o.set(ValueLayout.JAVA_BYTE, i, (byte) (r ? 1 : 0));
             }
         };
     }
 
     /** Branch-free select: the predicate byte (0 or 1) becomes an all-zeros or all-ones mask. */
-    static Kernel select(TensorType t) {
+    static Kernel select(TensorType t, List<TensorType> inTypes, KernelContext ctx) {
         int n = (int) t.shape().size();
         int size = t.dtype().byteSize();
-        return (in, out) -> {
-            MemorySegment p = in[0], a = in[1], b = in[2];
-            switch (size) {
-                case 4 -> {
-                    for (int i = 0; i < n; i++) {
-                        int m = -(p.get(ValueLayout.JAVA_BYTE, i) & 1);
-                        out.setAtIndex(Mem.I32, i, (a.getAtIndex(Mem.I32, i) & m) | (b.getAtIndex(Mem.I32, i) & ~m));
-                    }
-                }
-                case 8 -> {
-                    for (int i = 0; i < n; i++) {
-                        long m = -(p.get(ValueLayout.JAVA_BYTE, i) & 1L);
-                        out.setAtIndex(Mem.I64, i, (a.getAtIndex(Mem.I64, i) & m) | (b.getAtIndex(Mem.I64, i) & ~m));
-                    }
-                }
-                case 2 -> {
-                    for (int i = 0; i < n; i++) {
-                        var src = p.get(ValueLayout.JAVA_BYTE, i) != 0 ? a : b;
-                        out.setAtIndex(Mem.I16, i, src.getAtIndex(Mem.I16, i));
-                    }
-                }
-                default -> {
-                    for (int i = 0; i < n; i++) {
-                        var src = p.get(ValueLayout.JAVA_BYTE, i) != 0 ? a : b;
-                        out.set(ValueLayout.JAVA_BYTE, i, src.get(ValueLayout.JAVA_BYTE, i));
-                    }
-                }
-            }
-        };
+        if (!Periodic.allFull(inTypes, t, 1)) {
+            Periodic p = new Periodic(inTypes, t, ctx, 1);
+            return (in, out) -> {
+                p.prepare(in);
+                MemorySegment a = p.segment(in, 1), b = p.segment(in, 2);
+                p.forEachChunk((base, len) ->
+                        SelectLoops.run(size, in[0], a, p.offset(1, base), b, p.offset(2, base), out, base, len));
+            };
+        }
+        return (in, out) -> SelectLoops.run(size, in[0], in[1], 0, in[2], 0, out, 0, n);
     }
 }

@@ -27,9 +27,9 @@ final class Kernels {
             case LeafOp.Iota i -> throw new IllegalStateException("iotas are evaluated at compile time");
             case UnaryOp.Convert c -> Elementwise.convert(in.get(0), out);
             case UnaryOp u -> Elementwise.unary(u, out);
-            case BinaryOp.Compare c -> Elementwise.compare(c.direction(), in.get(0));
-            case BinaryOp b -> Elementwise.binary(b, out);
-            case Select s -> Elementwise.select(out);
+            case BinaryOp.Compare c -> Elementwise.compare(c.direction(), in, out, ctx);
+            case BinaryOp b -> Elementwise.binary(b, out, in, ctx);
+            case Select s -> Elementwise.select(out, in, ctx);
             case LayoutOp.Reshape r -> throw new IllegalStateException("reshapes alias their operand");
             case LayoutOp l -> Layout.of(l, in, out);
             case IndexOp.Gather g -> Indexing.gather(g, in.get(0), in.get(1), out);

@@ -1,10 +1,15 @@
 package dev.lockstep.device.nd4j;
 
+import dev.lockstep.graph.BinaryOp;
+import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.LayoutOp;
+import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Op;
+import dev.lockstep.graph.Select;
+import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.TensorType;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +50,9 @@ final class Rewrites {
                 types.add(node.operand(k).type());
             }
             Planned p = new Planned(node.op(), in, types);
-            if (node.op() instanceof DotGeneral d) {
+            if (narrowable(node)) {
+                p = narrowed(node, p, pos);
+            } else if (node.op() instanceof DotGeneral d) {
                 p = foldOperandTransposes(d, node, pos);
             } else if (node.op() instanceof LayoutOp.Transpose t && node.operand(0).op() instanceof DotGeneral d
                     && uses[in[0]] == 1) {
@@ -71,6 +78,54 @@ final class Rewrites {
             }
         }
         return plan;
+    }
+
+    /** Elementwise ops whose kernels accept scalar and trailing (bias-like) operands, see {@link Periodic}. */
+    private static boolean narrowable(Node node) {
+        return switch (node.op()) {
+            case BinaryOp.Compare c -> node.operand(0).dtype() == DType.F32;
+            case BinaryOp b -> node.dtype() == DType.F32 || node.dtype() == DType.F64;
+            case Select s -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Reads a broadcast scalar, a splat constant or a bias broadcast along the trailing dims without
+     * materialising the broadcast; the broadcast node then has no users and is not scheduled.
+     */
+    private static Planned narrowed(Node node, Planned p, int[] pos) {
+        int[] in = p.in().clone();
+        List<TensorType> types = new ArrayList<>(p.inTypes());
+        Shape out = node.shape();
+        boolean trailingTaken = false;
+        for (int k = node.op() instanceof Select ? 1 : 0; k < in.length; k++) {
+            Node o = node.operand(k);
+            if (o.op() instanceof LeafOp.Constant c && c.isSplat() && o.shape().size() > 1) {
+                types.set(k, o.type().withShape(Shape.scalar()));
+            } else if (o.op() instanceof LayoutOp.BroadcastInDim b) {
+                Shape src = o.operand(0).shape();
+                boolean scalar = src.size() == 1 && out.size() > 0;
+                boolean trailing = !trailingTaken && src.size() > 1 && isTrailing(src, b.dims(), out);
+                if (scalar || trailing) {
+                    in[k] = pos[o.operand(0).id()];
+                    types.set(k, o.operand(0).type());
+                    trailingTaken |= trailing;
+                }
+            }
+        }
+        return new Planned(p.op(), in, types);
+    }
+
+    /** Whether broadcast dims map {@code src} onto exactly the last dims of {@code out}, sizes equal. */
+    private static boolean isTrailing(Shape src, int[] dims, Shape out) {
+        int off = out.rank() - src.rank();
+        for (int i = 0; i < src.rank(); i++) {
+            if (dims[i] != off + i || src.dim(i) != out.dim(off + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads a transposed operand's source directly when the dot's free dimensions keep their order. */
