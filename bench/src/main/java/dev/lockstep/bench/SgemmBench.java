@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: the cpu device's dot_general against cblas_sgemm on the same buffers. Run with
- * {@code ./mvnw -q -pl bench -am package -DskipTests} then
- * {@code ./mvnw -q -pl bench exec:exec -Dbench.main=org.openjdk.jmh.Main} (add JMH options via
- * {@code -Dexec.args} is not supported by exec:exec here; use java -cp for custom runs).
+ * JMH: the cpu device's dot_general against cblas_sgemm on the same buffers, per shape and thread
+ * count. Run (never part of the test phase):
+ * {@code ./mvnw -q -pl bench -am package -DskipTests -Dbench.main=org.openjdk.jmh.Main -Dbench.args="SgemmBench"}
+ * (add JMH options to bench.args, e.g. {@code -p threads=2}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

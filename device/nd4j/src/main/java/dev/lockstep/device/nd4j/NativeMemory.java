@@ -24,6 +24,7 @@ final class NativeMemory {
     }
 
     /** A block holding {@code elements} of {@code dtype} (at least one element, so it has an address). */
+    @SuppressWarnings("restricted")
     Block allocate(DType dtype, long elements) {
         long n = Math.max(1, elements);
         INDArray a = Nd4j.createUninitializedDetached(nd4jType(dtype), n);
@@ -48,9 +49,9 @@ final class NativeMemory {
             case F32 -> DataType.FLOAT;
             case F64 -> DataType.DOUBLE;
             case BF16 -> DataType.BFLOAT16;
-            case F16 -> DataType.HALF;
-            case I32 -> DataType.INT;
-            case I64 -> DataType.LONG;
+            case F16 -> DataType.FLOAT16;
+            case I32 -> DataType.INT32;
+            case I64 -> DataType.INT64;
             case BOOL -> DataType.BOOL;
         };
     }
