@@ -2,7 +2,6 @@ package dev.lockstep.bench;
 
 import dev.lockstep.device.Device;
 import dev.lockstep.device.nd4j.CpuDeviceProvider;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,9 +55,5 @@ public final class SgemmMain {
         } while (System.nanoTime() < deadline);
         double elapsed = (System.nanoTime() - start) / 1e9;
         return c.shape.flops() * calls / elapsed / 1e9;
-    }
-
-    static List<String> shapes() {
-        return GemmCase.SHAPES;
     }
 }

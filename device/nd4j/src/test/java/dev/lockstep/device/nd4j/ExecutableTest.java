@@ -84,6 +84,19 @@ class ExecutableTest {
     }
 
     @Test
+    void profileAttributesKernelTimeToOpKinds() {
+        GraphBuilder b = new GraphBuilder();
+        Tensor x = b.input("x", DType.F32, 16, 16);
+        Graph g = b.buildTensors(List.of(x.matmul(x)));
+        try (var e = (Nd4jExecutable) Cpu.DEVICE.compile(g); Buffer in = Cpu.DEVICE.allocate(x.type())) {
+            long[] profile = e.profile();
+            e.execute(List.of(in)).forEach(Buffer::close);
+            assertTrue(profile[dev.lockstep.graph.OpKind.DOT_GENERAL.ordinal()] > 0, "dot time recorded");
+            assertEquals(0, profile[dev.lockstep.graph.OpKind.ADD.ordinal()], "no add ran");
+        }
+    }
+
+    @Test
     void wrongInputTypeNamesTheInput() {
         GraphBuilder b = new GraphBuilder();
         Tensor x = b.input("x", DType.F32, 2);
