@@ -41,7 +41,10 @@ public final class Autodiff {
         return g.values();
     }
 
-    /** Like {@link #grad} but unreachable inputs get zero gradients and are listed by name. */
+    /**
+     * Like {@link #grad} but unreachable inputs get zero gradients and are listed, in {@code wrt}
+     * order, by parameter name (or, for other nodes, by op, type and trace site).
+     */
     public static Gradients gradients(Tensor loss, List<Tensor> wrt) {
         Node out = loss.node();
         if (out.shape().rank() != 0 || !out.dtype().isFloating()) {

@@ -1,5 +1,6 @@
 package dev.lockstep.graph.autodiff;
 
+import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.IndexOp;
@@ -10,7 +11,6 @@ import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
 import dev.lockstep.graph.UnaryOp;
-import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.WindowOp;
 
 /**

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Set;
 
 /** The conformance case table: every op kind, its dtypes, shapes and attribute variants. */
-public final class ConformanceCases {
+final class ConformanceCases {
     private ConformanceCases() {}
 
     /** Every case, in a fixed order (each case's seed is its position). */
-    public static List<OpCase> all() {
+    static List<OpCase> all() {
         CaseBuilder c = new CaseBuilder();
         ElementwiseCases.addAll(c);
         LayoutCases.addAll(c);
@@ -20,7 +20,7 @@ public final class ConformanceCases {
     }
 
     /** Op kinds that no case exercises (empty when the table is complete). */
-    public static Set<OpKind> missingKinds(List<OpCase> cases) {
+    static Set<OpKind> missingKinds(List<OpCase> cases) {
         EnumSet<OpKind> missing = EnumSet.allOf(OpKind.class);
         cases.forEach(c -> missing.remove(c.kind()));
         return missing;

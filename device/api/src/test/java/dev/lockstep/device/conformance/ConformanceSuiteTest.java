@@ -81,18 +81,21 @@ class ConformanceSuiteTest {
     }
 
     @Test
-    void wronglyTypedInputsAreRejectedByTheReferenceDevice() {
-        new DeviceConformanceTests() {
+    void executionContractChecksHoldOnTheReferenceDevice() {
+        DeviceConformanceTests suite = new DeviceConformanceTests() {
             @Override
             protected Device device() {
                 return new ReferenceDevice();
             }
-        }.executeRejectsWronglyTypedInputsNamingTheParameter();
+        };
+        suite.executeRejectsWronglyTypedInputsNamingTheParameter();
+        suite.executeRejectsWrongInputCountAndWronglyTypedOutputs();
+        suite.executeWritesIntoReusedOutputBuffers();
     }
 
     @Test
     void aDeviceThatIgnoresInputTypesFailsTheTypeCheck() {
-        Device lax = new PerturbingDevice(new ReferenceDevice(), g -> false, 0) {
+        Device lax = new PerturbingDevice(new ReferenceDevice(), g -> false, 0, 0) {
             @Override
             public Executable compile(Graph graph) {
                 Executable inner = super.compile(graph);

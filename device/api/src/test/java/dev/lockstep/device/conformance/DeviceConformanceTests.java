@@ -18,6 +18,7 @@ import dev.lockstep.graph.OpKind;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -170,7 +171,7 @@ public abstract class DeviceConformanceTests {
     void executeRejectsWronglyTypedInputsNamingTheParameter() {
         Device device = device();
         Set<DType> dtypes = device.capabilities().dtypes();
-        DType d = dtypes.contains(DType.F32) ? DType.F32 : dtypes.stream().filter(t -> !t.isBool()).findFirst().orElseThrow();
+        DType d = firstNumeric(device);
         var b = new dev.lockstep.graph.GraphBuilder();
         var x = b.input("conformance/weights", d, 2, 3);
         Graph g = b.buildTensors(List.of(x.abs()));
@@ -186,5 +187,65 @@ public abstract class DeviceConformanceTests {
                 }
             }
         }
+    }
+
+    /** Outputs land in caller-owned buffers, which can be reused across runs with new inputs. */
+    @Test
+    void executeWritesIntoReusedOutputBuffers() {
+        Device device = device();
+        DType d = firstNumeric(device);
+        var b = new dev.lockstep.graph.GraphBuilder();
+        var x = b.input("x", d, 2, 3);
+        var y = b.input("y", d, 2, 3);
+        var sum = x.add(y);
+        // the same node twice and a parameter as outputs: each needs its own copy
+        Graph g = b.buildTensors(List.of(sum, x, sum.mul(x)));
+        Random rnd = new Random(7);
+        List<Buffer> outs = new ArrayList<>();
+        List<Buffer> ins = new ArrayList<>();
+        try (Executable exe = device.compile(g)) {
+            g.outputTypes().forEach(t -> outs.add(device.allocate(t)));
+            g.inputTypes().forEach(t -> ins.add(device.allocate(t)));
+            for (int step = 0; step < 2; step++) {
+                List<HostTensor> hostIn = new ArrayList<>();
+                for (int i = 0; i < ins.size(); i++) {
+                    HostTensor h = Input.of(d, 2, 3).sample(rnd);
+                    hostIn.add(h);
+                    ins.get(i).copyFrom(h);
+                }
+                exe.execute(ins, outs);
+                List<HostTensor> expected = ReferenceInterpreter.evaluate(g, hostIn);
+                for (int i = 0; i < outs.size(); i++) {
+                    String problem = Comparison.mismatch(expected.get(i), outs.get(i).toHost(), tolerance(d), 1);
+                    assertTrue(problem == null, "run " + step + ", output " + i + " on " + device.name() + ": " + problem);
+                }
+            }
+        } finally {
+            ins.forEach(Buffer::close);
+            outs.forEach(Buffer::close);
+        }
+    }
+
+    @Test
+    void executeRejectsWrongInputCountAndWronglyTypedOutputs() {
+        Device device = device();
+        DType d = firstNumeric(device);
+        var b = new dev.lockstep.graph.GraphBuilder();
+        var x = b.input("conformance/x", d, 4);
+        Graph g = b.buildTensors(List.of(x.neg()));
+        try (Executable exe = device.compile(g);
+             Buffer in = device.upload(HostTensor.zeros(dev.lockstep.graph.TensorType.of(d, 4)));
+             Buffer badOut = device.allocate(dev.lockstep.graph.TensorType.of(d, 5))) {
+            assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(in, in), List.of(badOut)),
+                    "two inputs for a one-parameter graph");
+            var e = assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(in), List.of(badOut)),
+                    "an output buffer of the wrong shape");
+            assertTrue(e.getMessage().contains("output"), "message should say which output: " + e.getMessage());
+        }
+    }
+
+    private static DType firstNumeric(Device device) {
+        Set<DType> dtypes = device.capabilities().dtypes();
+        return dtypes.contains(DType.F32) ? DType.F32 : dtypes.stream().filter(t -> !t.isBool()).findFirst().orElseThrow();
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * inputs. {@code scale} is the magnitude of accumulated rounding error relative to one operation
  * (number of summed terms times their typical size), multiplied into the absolute tolerance.
  */
-public record OpCase(OpKind kind, DType dtype, String label, Graph graph, List<HostTensor> inputs, double scale) {
+record OpCase(OpKind kind, DType dtype, String label, Graph graph, List<HostTensor> inputs, double scale) {
 
     /** Op, dtype and input types, e.g. {@code add f32 (f32[3, 1], f32[1, 4]) broadcast}. */
     @Override

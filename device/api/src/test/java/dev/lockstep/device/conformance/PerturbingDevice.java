@@ -13,23 +13,25 @@ import java.util.function.Predicate;
 
 /**
  * A deliberately wrong device for testing the suites: runs on a delegate but, for graphs that
- * {@code victim} selects, nudges element 0 of output {@code output} by ten times the default
- * tolerance of its dtype (floats) or by 1 (integers): plausible-looking, but wrong.
+ * {@code victim} selects, nudges element 0 of output {@code output} by {@code relative} times its
+ * magnitude (at least 1) for floats, or by 1 for integers: plausible-looking, but wrong.
  */
 class PerturbingDevice implements Device {
     private final Device delegate;
     private final Predicate<Graph> victim;
     private final int output;
+    private final double relative;
 
-    PerturbingDevice(Device delegate, Predicate<Graph> victim, int output) {
+    PerturbingDevice(Device delegate, Predicate<Graph> victim, int output, double relative) {
         this.delegate = delegate;
         this.victim = victim;
         this.output = output;
+        this.relative = relative;
     }
 
-    /** Perturbs the first output of graphs whose first output node is of kind {@code kind}. */
+    /** Perturbs the first output of graphs whose first output node is of kind {@code kind}, by ten tolerances. */
     static PerturbingDevice ofKind(Device delegate, OpKind kind) {
-        return new PerturbingDevice(delegate, g -> g.outputs().getFirst().kind() == kind, 0);
+        return new PerturbingDevice(delegate, g -> g.outputs().getFirst().kind() == kind, 0, -1);
     }
 
     @Override
@@ -63,8 +65,8 @@ class PerturbingDevice implements Device {
                 if (wrong && outputs.get(output).type().shape().size() > 0) {
                     Buffer b = outputs.get(output);
                     double[] v = b.toHost().toDoubles();
-                    double tol = Tolerance.defaultFor(b.type().dtype()).rel();
-                    v[0] = b.type().dtype().isFloating() ? v[0] + 10 * tol * Math.max(1, Math.abs(v[0])) : v[0] + 1;
+                    double by = relative > 0 ? relative : 10 * Tolerance.defaultFor(b.type().dtype()).rel();
+                    v[0] = b.type().dtype().isFloating() ? v[0] + by * Math.max(1, Math.abs(v[0])) : v[0] + 1;
                     b.copyFrom(HostTensor.fromDoubles(b.type(), v));
                 }
             }

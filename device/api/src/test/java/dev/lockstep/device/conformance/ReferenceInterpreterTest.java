@@ -198,4 +198,44 @@ class ReferenceInterpreterTest {
                 List.of(HostTensor.ofDoubles(new double[2], 2))));
         assertTrue(e.getMessage().contains("encoder/kernel"), e.getMessage());
     }
+
+    @Test
+    void gatherAndScatterWithTheIndexVectorInDimensionZero() {
+        HostTensor x = f64(new double[] {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23}, 3, 4);
+        // columns of [[2, 0], [1, 3]] are the index vectors (2, 1) and (0, 3)
+        HostTensor idx = HostTensor.ofInts(new int[] {2, 0, 1, 3}, 2, 2);
+        assertArrayEquals(new double[] {21, 3},
+                run(new IndexOp.Gather(ints(), ints(0, 1), ints(0, 1), 0, ints(1, 1)), x, idx));
+        // updates [window 2, scatter 1]: column window of rows (1, 2) added at (row 1, col 3)
+        HostTensor rowsAt = HostTensor.ofInts(new int[] {1, 3}, 2, 1);
+        double[] out = run(new IndexOp.ScatterAdd(ints(0), ints(1), ints(0, 1), 0), f64(new double[12], 3, 4), rowsAt,
+                f64(new double[] {5, 7}, 2, 1));
+        double[] expected = new double[12];
+        expected[1 * 4 + 3] = 5;
+        expected[2 * 4 + 3] = 7;
+        assertArrayEquals(expected, out);
+    }
+
+    @Test
+    void emptyReductionsGiveTheIdentity() {
+        assertArrayEquals(new double[] {0, 0}, run(new ReduceOp.Reduce(Reduction.SUM, ints(0)), f64(new double[0], 0, 2)));
+        assertArrayEquals(new double[] {Double.POSITIVE_INFINITY},
+                run(new ReduceOp.Reduce(Reduction.MIN, ints(0)), f64(new double[0], 0)));
+        assertArrayEquals(new double[] {Integer.MIN_VALUE},
+                run(new ReduceOp.Reduce(Reduction.MAX, ints(0)), HostTensor.ofInts(new int[0], 0)));
+        assertArrayEquals(new double[] {Long.MAX_VALUE},
+                run(new ReduceOp.Reduce(Reduction.MIN, ints(0)), HostTensor.ofLongs(new long[0], 0)));
+    }
+
+    @Test
+    void iotaStridedSliceAndConcatenateWithAnEmptyPart() {
+        GraphBuilder b = new GraphBuilder();
+        Node iota = b.add(new dev.lockstep.graph.LeafOp.Iota(TensorType.of(DType.I32, 2, 3), 1));
+        assertArrayEquals(new double[] {0, 1, 2, 0, 1, 2},
+                ReferenceInterpreter.evaluate(b.build(iota), List.of()).getFirst().toDoubles());
+        assertArrayEquals(new double[] {1, 3, 5},
+                run(new LayoutOp.Slice(ints(1), ints(6), ints(2)), f64(new double[] {0, 1, 2, 3, 4, 5, 6}, 7)));
+        assertArrayEquals(new double[] {1, 2, 3},
+                run(new LayoutOp.Concatenate(0), f64(new double[] {1}, 1), f64(new double[0], 0), f64(new double[] {2, 3}, 2)));
+    }
 }

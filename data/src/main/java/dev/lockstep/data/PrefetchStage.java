@@ -1,0 +1,115 @@
+package dev.lockstep.data;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Runs the upstream on a background thread, up to {@code depth} elements ahead. Each element travels with
+ * the upstream cursor taken right after it, so the consumer's cursor is exact however far the producer ran
+ * ahead; the order is the upstream's, so prefetch never changes the sequence. Upstream errors are
+ * rethrown to the consumer at the position where they happened.
+ */
+record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) implements Stage<T> {
+    PrefetchStage {
+        if (depth < 1) {
+            throw new IllegalArgumentException("prefetch depth must be >= 1, got " + depth);
+        }
+    }
+
+    public int length() {
+        return upstream.length() + 1;
+    }
+
+    /** The depth is left out: it does not change the sequence, so a resume may use another depth. */
+    public String describe() {
+        return upstream.describe() + " > prefetch";
+    }
+
+    public StageIterator<T> open(Open open) {
+        return new Engine(open);
+    }
+
+    private record Item<T>(T element, long[][] after, Throwable error) {}
+
+    private final class Engine implements StageIterator<T> {
+        private final BlockingQueue<Item<T>> queue = new ArrayBlockingQueue<>(depth);
+        private final Thread producer;
+        private long[][] position;
+        private boolean ended;
+        private volatile boolean closed;
+
+        Engine(Open open) {
+            StageIterator<T> up = upstream.open(open);
+            position = new long[length()][];
+            up.save(position);
+            producer = threads.newThread(() -> produce(up));
+            producer.start();
+        }
+
+        private void produce(StageIterator<T> up) {
+            try (up) {
+                while (!closed) {
+                    T t = up.next();
+                    long[][] after = new long[length()][];
+                    up.save(after);
+                    queue.put(new Item<>(t, after, null));
+                    if (t == null) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // close() interrupts a producer blocked on a full queue; nothing is waiting for more items
+            } catch (Throwable e) {
+                if (!closed) {
+                    try {
+                        queue.put(new Item<>(null, null, e));
+                    } catch (InterruptedException closing) {
+                        // closed while the queue was full: nobody will read the error
+                    }
+                }
+            }
+        }
+
+        @Override
+        public T next() {
+            if (ended) {
+                return null;
+            }
+            Item<T> item;
+            try {
+                item = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for prefetched data from ["
+                        + upstream.describe() + "]", e);
+            }
+            if (item.error() != null) {
+                ended = true;
+                switch (item.error()) {
+                    case RuntimeException r -> throw r;
+                    case Error err -> throw err;
+                    default -> throw new IllegalStateException("prefetch of [" + upstream.describe() + "] failed",
+                            item.error());
+                }
+            }
+            position = item.after();
+            if (item.element() == null) {
+                ended = true;
+            }
+            return item.element();
+        }
+
+        @Override
+        public void save(long[][] states) {
+            System.arraycopy(position, 0, states, 0, length() - 1);
+            states[length() - 1] = new long[0];
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            producer.interrupt();
+        }
+    }
+}

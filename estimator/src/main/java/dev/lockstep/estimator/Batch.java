@@ -1,0 +1,43 @@
+package dev.lockstep.estimator;
+
+import dev.lockstep.device.HostTensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** One batch of named features and labels (a multi-input model simply has several features). */
+public record Batch(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
+    public Batch {
+        features = Map.copyOf(features);
+        labels = Map.copyOf(labels);
+        if (features.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one feature");
+        }
+    }
+
+    /** Splits a map of named tensors: names in {@code labelNames} are labels, the rest features. */
+    public static Batch split(Map<String, HostTensor> tensors, Set<String> labelNames) {
+        Map<String, HostTensor> f = new LinkedHashMap<>(), l = new LinkedHashMap<>();
+        for (String name : labelNames) {
+            if (!tensors.containsKey(name)) {
+                throw new IllegalArgumentException("label '" + name + "' is not in the batch; it has " + tensors.keySet());
+            }
+        }
+        tensors.forEach((k, v) -> (labelNames.contains(k) ? l : f).put(k, v));
+        return new Batch(f, l);
+    }
+
+    /** The examples in this batch (the first dimension of its first feature). */
+    public int size() {
+        HostTensor t = features.values().iterator().next();
+        return t.shape().rank() == 0 ? 1 : t.shape().dim(0);
+    }
+
+    /** Names prefixed as the traced programs expect: "features/x", "labels/y". */
+    Map<String, HostTensor> programInputs() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        features.forEach((k, v) -> out.put("features/" + k, v));
+        labels.forEach((k, v) -> out.put("labels/" + k, v));
+        return out;
+    }
+}

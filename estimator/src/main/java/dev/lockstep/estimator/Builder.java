@@ -1,0 +1,67 @@
+package dev.lockstep.estimator;
+
+import dev.lockstep.nn.GradientTransform;
+import dev.lockstep.nn.LearningRate;
+import dev.lockstep.nn.Module;
+import dev.lockstep.nn.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Builds an {@link Estimator}; defaults: Adam, learning rate 0.001, no gradient transform, one micro-batch. */
+public final class Builder {
+    final Module model;
+    final ModelFn modelFn;
+    final RunConfig run;
+    Optimizer optimizer = Optimizer.Adam.standard();
+    LearningRate learningRate = new LearningRate.Constant(0.001);
+    GradientTransform transform = GradientTransform.chain();
+    int microBatches = 1;
+    final List<Listener> listeners = new ArrayList<>();
+    dev.lockstep.device.Device device;
+
+    Builder(Module model, ModelFn modelFn, RunConfig run) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.modelFn = Objects.requireNonNull(modelFn, "modelFn");
+        this.run = Objects.requireNonNull(run, "run");
+    }
+
+    public Builder optimizer(Optimizer o) {
+        this.optimizer = Objects.requireNonNull(o, "optimizer");
+        return this;
+    }
+
+    public Builder learningRate(LearningRate lr) {
+        this.learningRate = Objects.requireNonNull(lr, "learningRate");
+        return this;
+    }
+
+    public Builder gradientTransform(GradientTransform t) {
+        this.transform = Objects.requireNonNull(t, "gradientTransform");
+        return this;
+    }
+
+    /** Accumulates gradients over {@code k} batches per optimizer step (same update as one k-times larger batch). */
+    public Builder microBatches(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("microBatches must be >= 1, got " + k);
+        }
+        this.microBatches = k;
+        return this;
+    }
+
+    public Builder listener(Listener l) {
+        listeners.add(Objects.requireNonNull(l, "listener"));
+        return this;
+    }
+
+    /** Uses this device instead of opening {@code RunConfig.device()} by name; the estimator does not close it. */
+    public Builder device(dev.lockstep.device.Device d) {
+        this.device = Objects.requireNonNull(d, "device");
+        return this;
+    }
+
+    public Estimator build() {
+        return new Estimator(this);
+    }
+}

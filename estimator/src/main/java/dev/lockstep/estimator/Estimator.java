@@ -1,0 +1,339 @@
+package dev.lockstep.estimator;
+
+import dev.lockstep.data.Cursor;
+import dev.lockstep.data.DatasetIterator;
+import dev.lockstep.device.Device;
+import dev.lockstep.device.Devices;
+import dev.lockstep.device.HostTensor;
+import dev.lockstep.estimator.checkpoint.Checkpoint;
+import dev.lockstep.estimator.checkpoint.CheckpointStore;
+import dev.lockstep.estimator.checkpoint.Manifest;
+import dev.lockstep.graph.TensorType;
+import dev.lockstep.nn.GradientTransform;
+import dev.lockstep.nn.LearningRate;
+import dev.lockstep.nn.Mode;
+import dev.lockstep.nn.Module;
+import dev.lockstep.nn.Optimizer;
+import dev.lockstep.nn.Program;
+import dev.lockstep.nn.TrainStep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Train, evaluate and predict with one model tree on one device, estimator style. Training resumes
+ * automatically from the newest valid checkpoint in the model directory, including the data position,
+ * so an interrupted run continues exactly (same device, same seed).
+ */
+public final class Estimator implements AutoCloseable {
+    /** The Lockstep version written into checkpoint manifests. */
+    public static final String VERSION = "0.1.0";
+
+    private final Module model;
+    private final ModelFn modelFn;
+    private final RunConfig run;
+    private final Optimizer optimizer;
+    private final LearningRate learningRate;
+    private final GradientTransform transform;
+    private final int microBatches;
+    private final List<Listener> listeners;
+    private final CheckpointStore store;
+    private Device device;
+    private final boolean ownsDevice;
+    private StepRunner runner;
+    private Program gradient;
+    private long step;
+    private Cursor trainCursor;
+    private boolean restored;
+    /** A restored checkpoint waiting for the first trace to know the model's variables. */
+    private Checkpoint pending;
+
+    Estimator(Builder b) {
+        this.model = b.model;
+        this.modelFn = b.modelFn;
+        this.run = b.run;
+        this.optimizer = b.optimizer;
+        this.learningRate = b.learningRate;
+        this.transform = b.transform;
+        this.microBatches = b.microBatches;
+        this.listeners = List.copyOf(b.listeners);
+        this.store = new CheckpointStore(run.modelDir(), run.keepCheckpoints());
+        this.device = b.device;
+        this.ownsDevice = b.device == null;
+    }
+
+    public static Builder builder(Module model, ModelFn modelFn, RunConfig run) {
+        return new Builder(model, modelFn, run);
+    }
+
+    /** The number of optimizer steps applied so far (restored from the newest checkpoint). */
+    public long globalStep() {
+        restoreIfNeeded();
+        return step;
+    }
+
+    public Module model() {
+        return model;
+    }
+
+    /** Trains {@code steps} more optimizer steps (each of {@code microBatches} batches). */
+    public long train(InputFn input, long steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("train steps must be positive, got " + steps);
+        }
+        return trainUntil(input, globalStep() + steps);
+    }
+
+    /** Trains until the global step reaches {@code maxSteps} (nothing to do if it already has). */
+    public long trainUntil(InputFn input, long maxSteps) {
+        restoreIfNeeded();
+        if (step >= maxSteps) {
+            return step;
+        }
+        long lastCheckpointStep = step;
+        long lastCheckpointNanos = System.nanoTime();
+        try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
+            while (step < maxSteps) {
+                long t0 = System.nanoTime();
+                List<Map<String, HostTensor>> micro = new ArrayList<>(microBatches);
+                long examples = 0;
+                for (int m = 0; m < microBatches; m++) {
+                    if (!it.hasNext()) {
+                        throw new IllegalStateException("the training input ended at step " + step + " (needed "
+                                + maxSteps + "); repeat the dataset or train fewer steps");
+                    }
+                    Batch batch = it.next();
+                    examples += batch.size();
+                    micro.add(batch.programInputs());
+                }
+                double waited = (System.nanoTime() - t0) / 1e9;
+                ensureRunner(micro.getFirst());
+                double lr = learningRate.at(step);
+                Map<String, Double> metrics = runner.step(micro, step, step * examples, lr);
+                step++;
+                trainCursor = it.cursor();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                for (Listener l : listeners) {
+                    l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr));
+                }
+                boolean bySteps = run.checkpointEverySteps() > 0 && step - lastCheckpointStep >= run.checkpointEverySteps();
+                boolean byTime = !run.checkpointEvery().isZero()
+                        && System.nanoTime() - lastCheckpointNanos >= run.checkpointEvery().toNanos();
+                if (bySteps || byTime) {
+                    checkpoint();
+                    lastCheckpointStep = step;
+                    lastCheckpointNanos = System.nanoTime();
+                }
+            }
+        }
+        if (lastCheckpointStep != step) {
+            checkpoint();
+        }
+        return step;
+    }
+
+    /** Evaluates over {@code steps} batches (or the whole input when {@code steps <= 0}) in EVAL mode. */
+    public Map<String, Double> evaluate(InputFn input, long steps) {
+        restoreIfNeeded();
+        Map<String, Double> totals = new LinkedHashMap<>();
+        long examples = 0;
+        try (DatasetIterator<Batch> it = input.dataset().iterator(); var eval = new ModeRunner(Mode.EVAL)) {
+            for (long i = 0; (steps <= 0 || i < steps) && it.hasNext(); i++) {
+                Batch batch = it.next();
+                examples += batch.size();
+                eval.run(batch).forEach((k, v) -> totals.merge(k, v.getDouble(0), Double::sum));
+            }
+            if (examples == 0) {
+                throw new IllegalStateException("the evaluation input produced no batches");
+            }
+            Map<String, Double> result = new LinkedHashMap<>();
+            result.put("loss", totals.get(TrainStep.LOSS_SUM) / examples);
+            eval.metrics().forEach((name, metric) -> {
+                Map<String, Double> sums = new LinkedHashMap<>();
+                metric.sums().keySet().forEach(s -> sums.put(s, totals.get("metric/" + name + "/" + s)));
+                result.put(name, metric.result().apply(sums));
+            });
+            for (Listener l : listeners) {
+                l.onEvaluation(new Listener.EvaluationEvent(step, result, examples));
+            }
+            return result;
+        }
+    }
+
+    /** Predictions for every batch of {@code input}, by prediction name. */
+    public List<Map<String, HostTensor>> predict(InputFn input) {
+        restoreIfNeeded();
+        List<Map<String, HostTensor>> out = new ArrayList<>();
+        try (DatasetIterator<Batch> it = input.dataset().iterator(); var predict = new ModeRunner(Mode.PREDICT)) {
+            while (it.hasNext()) {
+                Map<String, HostTensor> byName = new LinkedHashMap<>();
+                predict.run(it.next()).forEach((k, v) -> byName.put(k.substring("prediction/".length()), v));
+                out.add(byName);
+            }
+        }
+        return out;
+    }
+
+    /** Alternates training {@code evalEverySteps} steps and evaluating, until {@code maxSteps}. */
+    public Map<String, Double> trainAndEvaluate(InputFn train, long maxSteps, InputFn eval, long evalSteps,
+                                                long evalEverySteps) {
+        if (evalEverySteps <= 0) {
+            throw new IllegalArgumentException("evalEverySteps must be positive, got " + evalEverySteps);
+        }
+        Map<String, Double> last = Map.of();
+        while (globalStep() < maxSteps) {
+            trainUntil(train, Math.min(maxSteps, globalStep() + evalEverySteps));
+            last = evaluate(eval, evalSteps);
+        }
+        return last;
+    }
+
+    /** Writes a checkpoint of the current state now. */
+    public void checkpoint() {
+        if (runner == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        Manifest m = Manifest.of(step, run.seed(), Fingerprint.of(gradient.graph()), 1, VERSION)
+                .withDataCursors(trainCursor == null ? Map.of() : Map.of("train", trainCursor.toMap()));
+        try {
+            Manifest saved = store.save(Checkpoint.of(m, runner.values()));
+            long bytes = saved.files().stream().mapToLong(Manifest.DataFile::bytes).sum();
+            for (Listener l : listeners) {
+                l.onCheckpoint(new Listener.CheckpointEvent(step, store.directory(step), bytes,
+                        (System.nanoTime() - t0) / 1e9));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the checkpoint of step " + step + " to " + run.modelDir(), e);
+        }
+    }
+
+    private void restoreIfNeeded() {
+        if (restored) {
+            return;
+        }
+        restored = true;
+        try {
+            Optional<Checkpoint> latest = store.latestValid();
+            if (latest.isPresent()) {
+                step = latest.get().manifest().step();
+                Object cursor = latest.get().manifest().dataCursors().get("train");
+                if (cursor instanceof Map<?, ?> c) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, ?> map = (Map<String, ?>) c;
+                    trainCursor = Cursor.fromMap(map);
+                }
+                pending = latest.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading checkpoints in " + run.modelDir(), e);
+        }
+    }
+
+    private void ensureRunner(Map<String, HostTensor> firstBatch) {
+        if (runner != null) {
+            return;
+        }
+        Map<String, TensorType> features = new LinkedHashMap<>(), labels = new LinkedHashMap<>();
+        firstBatch.forEach((k, v) -> {
+            if (k.startsWith("features/")) {
+                features.put(k.substring("features/".length()), v.type());
+            } else {
+                labels.put(k.substring("labels/".length()), v.type());
+            }
+        });
+        var config = new TrainStep.Config(optimizer, transform, java.util.Set.of(), false, run.seed());
+        TrainStep.LossFn loss = (scope, f, l) -> {
+            ModelOutput out = modelFn.apply(scope, f, l, Mode.TRAIN);
+            if (out.perExampleLoss() == null) {
+                throw new IllegalArgumentException("the model function returned no loss in TRAIN mode");
+            }
+            return out.perExampleLoss();
+        };
+        gradient = TrainStep.gradientProgram(model, loss, features, labels, config);
+        Program apply = TrainStep.applyProgram(model, config);
+        Map<String, HostTensor> values = Programs.initialValues(model, optimizer, run.seed());
+        if (pending != null) {
+            pending.requireTypes(Programs.types(values));
+            values.putAll(pending.tensors());
+            pending = null;
+        }
+        runner = new StepRunner(device(), gradient, apply, values);
+    }
+
+    Device device() {
+        if (device == null) {
+            device = Devices.open(run.device());
+        }
+        return device;
+    }
+
+    @Override
+    public void close() {
+        if (runner != null) {
+            runner.close();
+        }
+        if (device != null && ownsDevice) {
+            device.close();
+        }
+    }
+
+    /** Runs EVAL or PREDICT programs against the current variables (traced per batch signature). */
+    private final class ModeRunner implements AutoCloseable {
+        private final Mode mode;
+        private final Map<Map<String, TensorType>, dev.lockstep.device.Executable> compiled = new LinkedHashMap<>();
+        private Map<String, Metric> metrics = Map.of();
+        private Program program;
+
+        ModeRunner(Mode mode) {
+            this.mode = mode;
+        }
+
+        Map<String, Metric> metrics() {
+            return metrics;
+        }
+
+        Map<String, HostTensor> run(Batch batch) {
+            Map<String, HostTensor> inputs = batch.programInputs();
+            Map<String, TensorType> signature = Programs.types(inputs);
+            var exe = compiled.computeIfAbsent(signature, s -> {
+                Map<String, Metric> seen = new LinkedHashMap<>();
+                ModelFn recording = (scope, f, l, m) -> {
+                    ModelOutput out = modelFn.apply(scope, f, l, m);
+                    seen.putAll(out.metrics());
+                    return out;
+                };
+                program = Programs.trace(model, recording, mode, Programs.types(batch.features()),
+                        Programs.types(batch.labels()), run.seed());
+                metrics = seen;
+                return device().compile(program.graph());
+            });
+            Map<String, HostTensor> values = currentValues();
+            Map<String, HostTensor> byName = new LinkedHashMap<>(values);
+            byName.putAll(inputs);
+            byName.put(dev.lockstep.nn.Scope.STEP, HostTensor.ofLongs(new long[] {step}));
+            byName.put(dev.lockstep.nn.Scope.EXAMPLE_OFFSET, HostTensor.ofLongs(new long[] {0}));
+            return Execution.run(exe, program, byName);
+        }
+
+        private Map<String, HostTensor> currentValues() {
+            if (runner != null) {
+                return runner.values();
+            }
+            Map<String, HostTensor> values = Programs.initialValues(model, optimizer, run.seed());
+            if (pending != null) {
+                values.putAll(pending.tensors());
+            }
+            return values;
+        }
+
+        @Override
+        public void close() {
+            compiled.values().forEach(dev.lockstep.device.Executable::close);
+        }
+    }
+}

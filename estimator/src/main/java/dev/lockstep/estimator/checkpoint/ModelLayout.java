@@ -1,0 +1,36 @@
+package dev.lockstep.estimator.checkpoint;
+
+import dev.lockstep.graph.TensorType;
+import dev.lockstep.nn.Module;
+import dev.lockstep.nn.TrainStep;
+import dev.lockstep.nn.VariableSpec;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What a checkpoint of a model must hold, derived from the module tree, for {@link Checkpoint#requireTypes}. */
+public final class ModelLayout {
+    private ModelLayout() {
+    }
+
+    /**
+     * Every variable (parameters and layer state) by path, plus each optimizer slot of every trainable,
+     * non-frozen parameter under {@link TrainStep#slotName}: exactly the tensors the apply program reads.
+     * The model must be built (traced once) so its variables exist.
+     */
+    public static Map<String, TensorType> expectedTypes(Module model, TrainStep.Config config) {
+        Map<String, TensorType> out = new TreeMap<>();
+        for (VariableSpec v : model.variables()) {
+            out.put(v.path(), v.type());
+            if (v.trainable() && !config.frozen().contains(v.path())) {
+                for (String slot : config.optimizer().slotNames()) {
+                    out.put(TrainStep.slotName(v.path(), slot), v.type());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("model " + model.describe() + " has no variables yet; trace it once "
+                    + "so its layers build them");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.lockstep.nn.layers;
+
+import dev.lockstep.graph.Tensor;
+import dev.lockstep.nn.Initializer;
+import dev.lockstep.nn.Module;
+import dev.lockstep.nn.Scope;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A recurrent layer unrolled over a fixed sequence length. Inputs: x [N, T, F] and optionally a mask
+ * [N, T] (bool or 0/1 numbers); at a masked step the state is carried over unchanged. Outputs of
+ * {@link #callAll}: the sequence [N, T, H] (or the last output [N, H]) then the final state tensors.
+ */
+public abstract sealed class Recurrent extends Module permits GRU, LSTM {
+    private final int units;
+    private final boolean returnSequences;
+
+    Recurrent(int units, boolean returnSequences) {
+        if (units <= 0) {
+            throw new IllegalArgumentException("recurrent units must be positive, got " + units);
+        }
+        this.units = units;
+        this.returnSequences = returnSequences;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    /** Gates per step (GRU 3, LSTM 4). */
+    abstract int gates();
+
+    /** Number of state tensors (GRU 1: h; LSTM 2: h, c). */
+    abstract int stateCount();
+
+    /** One step: xProjected [N, gates*H] (x W + b), state, recurrent kernel; returns the new state (h first). */
+    abstract List<Tensor> step(Tensor xProjected, List<Tensor> state, Tensor recurrentKernel);
+
+    /** Initial bias values (LSTM: forget gate 1). */
+    abstract Initializer biasInitializer();
+
+    @Override
+    protected final Tensor forward(Scope scope, Tensor... inputs) {
+        return forwardAll(scope, inputs).getFirst();
+    }
+
+    @Override
+    protected final List<Tensor> forwardAll(Scope scope, Tensor... inputs) {
+        if (inputs.length < 1 || inputs.length > 2 || inputs[0].rank() != 3) {
+            throw new IllegalArgumentException(describe() + " takes x [batch, steps, features] and an optional mask "
+                    + "[batch, steps]; got " + java.util.Arrays.stream(inputs).map(Tensor::type).toList());
+        }
+        Tensor x = inputs[0];
+        int n = x.shape().dim(0), steps = x.shape().dim(1), f = x.shape().dim(2), h = units, g = gates();
+        Tensor mask = inputs.length == 2 ? checkedMask(inputs[1], n, steps, x) : null;
+        Tensor kernel = parameter(scope, "kernel", x.dtype(), new int[] {f, g * h}, new Initializer.GlorotUniform(), null);
+        Tensor recurrent = parameter(scope, "recurrent_kernel", x.dtype(), new int[] {h, g * h},
+                new Initializer.GlorotUniform(), null);
+        Tensor bias = parameter(scope, "bias", x.dtype(), new int[] {g * h}, biasInitializer(), null);
+        Tensor projected = x.reshape(n * steps, f).matmul(kernel).add(bias).reshape(n, steps, g * h);
+        List<Tensor> state = new ArrayList<>();
+        for (int i = 0; i < stateCount(); i++) {
+            state.add(x.scalar(0.0).broadcastTo(n, h));
+        }
+        List<Tensor> outputs = new ArrayList<>();
+        for (int t = 0; t < steps; t++) {
+            Tensor xt = projected.slice(1, t, t + 1).reshape(n, g * h);
+            List<Tensor> next = step(xt, state, recurrent);
+            if (mask != null) {
+                Tensor keep = mask.slice(1, t, t + 1); // [N, 1], broadcasts over units
+                List<Tensor> masked = new ArrayList<>();
+                for (int i = 0; i < next.size(); i++) {
+                    masked.add(keep.select(next.get(i), state.get(i)));
+                }
+                next = masked;
+            }
+            state = next;
+            outputs.add(state.getFirst().reshape(n, 1, h));
+        }
+        List<Tensor> result = new ArrayList<>();
+        if (returnSequences) {
+            result.add(steps == 1 ? outputs.getFirst()
+                    : outputs.getFirst().concat(1, outputs.subList(1, steps).toArray(Tensor[]::new)));
+        } else {
+            result.add(state.getFirst());
+        }
+        result.addAll(state);
+        return result;
+    }
+
+    private Tensor checkedMask(Tensor mask, int n, int steps, Tensor x) {
+        if (mask.rank() != 2 || mask.shape().dim(0) != n || mask.shape().dim(1) != steps) {
+            throw new IllegalArgumentException(describe() + ": mask must be [" + n + ", " + steps + "], got " + mask.type());
+        }
+        return mask.dtype().isBool() ? mask : mask.ne(mask.scalar(0.0));
+    }
+
+    /** Columns [k*H, (k+1)*H) of a [N, gates*H] tensor. */
+    final Tensor gate(Tensor t, int k) {
+        return t.slice(1, k * units, (k + 1) * units);
+    }
+}
