@@ -41,13 +41,15 @@ final class GemmCase implements AutoCloseable {
             "512x256x10:TN", "256x10x512:NT", "512x256x512:TN", "256x512x512:NT", "784x256x512:TN");
 
     final Shape shape;
+    final int threads;
     private final Executable exe;
     private final Buffer a, b, c;
     private final List<Buffer> in, out;
     private final Addr pa = new Addr(), pb = new Addr(), pc = new Addr();
 
-    GemmCase(Device device, Shape s) {
+    GemmCase(Device device, Shape s, int threads) {
         this.shape = s;
+        this.threads = threads;
         GraphBuilder g = new GraphBuilder();
         Tensor x = s.ta ? g.input("a", DType.F32, s.k, s.m) : g.input("a", DType.F32, s.m, s.k);
         Tensor y = s.tb ? g.input("b", DType.F32, s.n, s.k) : g.input("b", DType.F32, s.k, s.n);

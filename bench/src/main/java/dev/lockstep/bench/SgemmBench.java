@@ -3,6 +3,7 @@ package dev.lockstep.bench;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.nd4j.CpuDeviceProvider;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +44,7 @@ public class SgemmBench {
     @Setup(Level.Trial)
     public void setUp() {
         device = new CpuDeviceProvider(threads).open();
-        gemm = new GemmCase(device, GemmCase.Shape.parse(shape));
+        gemm = new GemmCase(device, GemmCase.Shape.parse(shape), threads);
     }
 
     @TearDown(Level.Trial)
@@ -52,13 +53,21 @@ public class SgemmBench {
         device.close();
     }
 
+    /** The device splits gemms on its own threads and runs OpenBLAS single-threaded. */
+    @Setup(Level.Iteration)
+    public void deviceThreads() {
+        openblas_nolapack.blas_set_num_threads(1);
+    }
+
     @Benchmark
     public void deviceDotGeneral() {
         gemm.device();
     }
 
+    /** The baseline: cblas_sgemm with OpenBLAS's own {@code threads} threads. */
     @Benchmark
     public void cblasSgemm() {
+        openblas_nolapack.blas_set_num_threads(threads);
         gemm.cblas();
     }
 }

@@ -3,6 +3,7 @@ package dev.lockstep.bench;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.nd4j.CpuDeviceProvider;
 import java.util.Locale;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Side-by-side GFLOP/s of the cpu device's dot_general and a direct cblas_sgemm on the same
@@ -19,7 +20,7 @@ public final class SgemmMain {
             int threads = Integer.parseInt(t.trim());
             try (Device d = new CpuDeviceProvider(threads).open()) {
                 for (String s : GemmCase.SHAPES) {
-                    try (GemmCase c = new GemmCase(d, GemmCase.Shape.parse(s))) {
+                    try (GemmCase c = new GemmCase(d, GemmCase.Shape.parse(s), threads)) {
                         measure(c, 0.2);
                         double best = 0, bestBlas = 0;
                         for (int round = 0; round < 3; round++) {
@@ -40,8 +41,12 @@ public final class SgemmMain {
         measure(c, seconds, false);
     }
 
-    /** GFLOP/s over repeated calls for about {@code seconds}. */
+    /**
+     * GFLOP/s over repeated calls for about {@code seconds}. The device splits gemms on its own
+     * threads with OpenBLAS at one thread; the baseline is cblas with OpenBLAS's own threads.
+     */
     private static double measure(GemmCase c, double seconds, boolean device) {
+        openblas_nolapack.blas_set_num_threads(device ? 1 : c.threads);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long calls = 0;

@@ -44,10 +44,7 @@ final class Backends {
         }
     }
 
-    /**
-     * OpenBLAS gets every thread (its pool is process-wide); ND4J's OpenMP ops get one master thread
-     * so ND4J calls issued from the step loop do not compete with a running gemm.
-     */
+    /** OpenBLAS and ND4J's OpenMP pool both get {@code threads} threads (process-wide settings). */
     static void configureThreads(int threads) {
         openblas_nolapack.blas_set_num_threads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(1);

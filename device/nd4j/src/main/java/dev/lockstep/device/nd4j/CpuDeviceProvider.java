@@ -4,9 +4,11 @@ import dev.lockstep.device.Device;
 import dev.lockstep.device.DeviceProvider;
 
 /**
- * Device {@code cpu}: nd4j-native with OpenBLAS. Opening it sets OpenBLAS to {@code threads}
- * threads (process-wide, as OpenBLAS keeps one pool) and limits ND4J's own OpenMP pool so the two
- * do not oversubscribe the cores.
+ * Device {@code cpu}: nd4j-native with OpenBLAS. The device computes on {@code threads} threads of
+ * its own (large gemms are split into blocks, see {@code Gemm}); OpenBLAS itself is set to one
+ * thread (process-wide) because its spinning workers collapse when another process holds a core,
+ * and ND4J's OpenMP pool is limited so nothing oversubscribes the cores. Several workers sharing a
+ * machine should divide the cores between them.
  */
 public final class CpuDeviceProvider implements DeviceProvider {
     private final int threads;
@@ -49,7 +51,7 @@ public final class CpuDeviceProvider implements DeviceProvider {
         if (!isUsable()) {
             throw new IllegalStateException("device cpu is not usable: " + unusableReason());
         }
-        Backends.configureThreads(threads);
-        return new Nd4jDevice("cpu", true);
+        Backends.configureThreads(1);
+        return new Nd4jDevice("cpu", true, threads);
     }
 }

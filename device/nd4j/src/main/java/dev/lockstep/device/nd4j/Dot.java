@@ -41,7 +41,7 @@ final class Dot {
         }
         DType t = out.dtype();
         boolean useBlas = ctx.device().usesBlas() && (t == DType.F32 || t == DType.F64);
-        Blas blas = useBlas ? new Blas() : null;
+        Gemm gemm = useBlas ? new Gemm(ctx.device().workers()) : null;
         boolean ta = lt, tb = rt;
         Strided lc = lCopy, rc = rCopy;
         MemorySegment ls = lScratch, rs = rScratch;
@@ -64,10 +64,8 @@ final class Dot {
             }
             for (int i = 0; i < batch; i++) {
                 long aOff = (long) i * m * k, bOff = (long) i * k * n, cOff = (long) i * m * n;
-                if (blas != null && t == DType.F32) {
-                    blas.sgemm(ta, tb, m, n, k, a, aOff, b, bOff, o, cOff);
-                } else if (blas != null) {
-                    blas.dgemm(ta, tb, m, n, k, a, aOff, b, bOff, o, cOff);
+                if (gemm != null) {
+                    gemm.run(t == DType.F64, ta, tb, m, n, k, a, aOff, b, bOff, o, cOff);
                 } else {
                     javaGemm(t, ta, tb, m, n, k, a, aOff, b, bOff, o, cOff);
                 }

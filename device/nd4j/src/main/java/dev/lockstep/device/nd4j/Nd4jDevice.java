@@ -21,12 +21,20 @@ final class Nd4jDevice implements Device {
 
     private final String name;
     private final boolean blas;
+    private final Workers workers;
     private final NativeMemory memory = new NativeMemory();
     private boolean closed;
 
-    Nd4jDevice(String name, boolean blas) {
+    /** {@code threads} compute threads split large gemms (see {@link Gemm}); 1 runs everything inline. */
+    Nd4jDevice(String name, boolean blas, int threads) {
         this.name = name;
         this.blas = blas;
+        this.workers = threads > 1 ? new Workers(threads, name) : null;
+    }
+
+    /** The compute threads, or null when the device runs on the calling thread only. */
+    Workers workers() {
+        return workers;
     }
 
     @Override
@@ -82,6 +90,9 @@ final class Nd4jDevice implements Device {
     @Override
     public void close() {
         closed = true;
+        if (workers != null) {
+            workers.close();
+        }
     }
 
     @Override
