@@ -1,0 +1,18 @@
+/**
+ * The ND4J devices: {@code cpu} (nd4j-native, {@link dev.lockstep.device.nd4j.CpuDeviceProvider})
+ * and {@code cuda} (nd4j-cuda-11.6 with {@code -Pcuda}, {@link dev.lockstep.device.nd4j.CudaDeviceProvider}).
+ *
+ * <p>How a graph runs: {@code Compiler} plans the graph ({@code Rewrites}: transposes folded into
+ * dot_general, broadcasts read in place by elementwise kernels, unused nodes dropped), evaluates
+ * constants once, aliases reshapes, and gives every intermediate a pooled native block chosen by
+ * liveness, so a step allocates nothing. Each remaining node gets one {@code Kernel} resolved for
+ * its exact types: f32/f64 dot_general is cblas_sgemm/dgemm on the buffers' addresses (large
+ * products split over the device's compute threads); everything else is a typed Java loop over
+ * the ND4J-owned memory, viewed as a {@link java.lang.foreign.MemorySegment}, which costs less per
+ * op than an ND4J op dispatch at the sizes a training step has and covers what ND4J lacks (general
+ * gather/scatter, select_and_scatter, padded reduce_window, dilated/grouped convolution, Threefry).
+ *
+ * <p>Public surface: the two providers and {@link dev.lockstep.device.nd4j.NativeBuffers}; the
+ * engine is package-private.
+ */
+package dev.lockstep.device.nd4j;
