@@ -8,8 +8,10 @@
  * liveness, so a step allocates nothing. Each remaining node gets one {@code Kernel} resolved for
  * its exact types: f32/f64 dot_general is cblas_sgemm/dgemm on the buffers' addresses (large
  * products split over the device's compute threads); everything else is a typed Java loop over
- * the ND4J-owned memory, viewed as a {@link java.lang.foreign.MemorySegment}, which costs less per
- * op than an ND4J op dispatch at the sizes a training step has and covers what ND4J lacks (general
+ * the ND4J-owned memory, viewed as a {@link java.lang.foreign.MemorySegment}. Measured here (noisy
+ * machine): an ND4J f32 add costs ~15 us of dispatch at 2,560 elements where the loop takes ~1 us,
+ * and at 131,072 elements ND4J takes ~29 us against the loop's ~39 us; with fewer, fused passes
+ * (see {@code Periodic}) the loops win overall, and they cover what ND4J lacks (general
  * gather/scatter, select_and_scatter, padded reduce_window, dilated/grouped convolution, Threefry).
  *
  * <p>Public surface: the two providers and {@link dev.lockstep.device.nd4j.NativeBuffers}; the
