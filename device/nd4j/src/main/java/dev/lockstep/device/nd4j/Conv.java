@@ -6,13 +6,20 @@ import dev.lockstep.graph.TensorType;
 
 /**
  * Convolution with every StableHLO option of {@link Convolution} (strides, padding, lhs and rhs
- * dilation, feature groups), computed directly in double. A 1-D convolution runs as 2-D with a
- * unit height. Correct first: MLP-sized models do not convolve.
+ * dilation, feature groups). f32/f64 on a BLAS device go through {@link Im2col}; this direct loop
+ * in double serves the other dtypes. A 1-D convolution runs as 2-D with a unit height.
  */
 final class Conv {
     private Conv() {}
 
-    static Kernel of(Convolution c, TensorType x, TensorType w, TensorType out) {
+    static Kernel of(Convolution c, TensorType x, TensorType w, TensorType out, KernelContext ctx) {
+        DType dt = x.dtype();
+        if (ctx.device().usesBlas() && (dt == DType.F32 || dt == DType.F64)) {
+            Kernel k = Im2col.of(c, x, w, out, ctx);
+            if (k != null) {
+                return k;
+            }
+        }
         boolean one = c.spatialRank() == 1;
         int[] xd = x.shape().dims(), wd = w.shape().dims(), od = out.shape().dims();
         int batch = xd[0];
@@ -59,7 +66,7 @@ final class Conv {
         };
     }
 
-    private static int[] pair(int[] v, boolean one, int fill) {
+    static int[] pair(int[] v, boolean one, int fill) {
         return one ? new int[] {fill, v[0]} : v;
     }
 }

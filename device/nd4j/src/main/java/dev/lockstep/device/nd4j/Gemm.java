@@ -26,22 +26,28 @@ final class Gemm {
 
     void run(boolean f64, boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long aOff,
              MemorySegment b, long bOff, MemorySegment c, long cOff) {
-        int lda = ta ? m : k, ldb = tb ? k : n;
+        run(f64, ta, tb, m, n, k, a, aOff, ta ? m : k, b, bOff, tb ? k : n, c, cOff, n);
+    }
+
+    /** As {@link #run(boolean, boolean, boolean, int, int, int, MemorySegment, long, MemorySegment, long,
+     *  MemorySegment, long)} with explicit leading dimensions, for blocks of larger matrices. */
+    void run(boolean f64, boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long aOff, int lda,
+             MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
         int parts = blas.length;
         boolean byRows = m >= n || n < parts * MIN_BLOCK;
         int extent = byRows ? m : n;
         if (parts == 1 || (long) m * n * k < SPLIT_MIN_MACS || extent < parts * MIN_BLOCK) {
-            blas[0].gemm(f64, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, n);
+            blas[0].gemm(f64, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
         workers.parallel(parts, p -> {
             int from = (int) ((long) extent * p / parts), to = (int) ((long) extent * (p + 1) / parts);
             if (byRows) {
                 long ao = aOff + (ta ? from : (long) from * lda);
-                blas[p].gemm(f64, ta, tb, to - from, n, k, a, ao, lda, b, bOff, ldb, c, cOff + (long) from * n, n);
+                blas[p].gemm(f64, ta, tb, to - from, n, k, a, ao, lda, b, bOff, ldb, c, cOff + (long) from * ldc, ldc);
             } else {
                 long bo = bOff + (tb ? (long) from * ldb : from);
-                blas[p].gemm(f64, ta, tb, m, to - from, k, a, aOff, lda, b, bo, ldb, c, cOff + from, n);
+                blas[p].gemm(f64, ta, tb, m, to - from, k, a, aOff, lda, b, bo, ldb, c, cOff + from, ldc);
             }
         });
     }

@@ -35,7 +35,7 @@ final class Kernels {
             case IndexOp.Gather g -> Indexing.gather(g, in.get(0), in.get(1), out);
             case IndexOp.ScatterAdd s -> Indexing.scatterAdd(s, in.get(0), in.get(1), in.get(2));
             case DotGeneral d -> Dot.of(d, in.get(0), in.get(1), out, ctx);
-            case Convolution c -> Conv.of(c, in.get(0), in.get(1), out);
+            case Convolution c -> Conv.of(c, in.get(0), in.get(1), out, ctx);
             case ReduceOp.Reduce r -> Reductions.reduce(r, in.get(0), out);
             case ReduceOp.ArgMax a -> Reductions.argMax(a, in.get(0), out);
             case WindowOp.ReduceWindow w -> Windows.reduceWindow(w, in.get(0), out);
