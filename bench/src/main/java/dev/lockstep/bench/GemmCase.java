@@ -42,14 +42,17 @@ final class GemmCase implements AutoCloseable {
 
     final Shape shape;
     final int threads;
+    /** OpenBLAS threads while the device runs (1 when the device splits gemms itself). */
+    final int deviceBlasThreads;
     private final Executable exe;
     private final Buffer a, b, c;
     private final List<Buffer> in, out;
     private final Addr pa = new Addr(), pb = new Addr(), pc = new Addr();
 
-    GemmCase(Device device, Shape s, int threads) {
+    GemmCase(Device device, Shape s, int threads, int deviceBlasThreads) {
         this.shape = s;
         this.threads = threads;
+        this.deviceBlasThreads = deviceBlasThreads;
         GraphBuilder g = new GraphBuilder();
         Tensor x = s.ta ? g.input("a", DType.F32, s.k, s.m) : g.input("a", DType.F32, s.m, s.k);
         Tensor y = s.tb ? g.input("b", DType.F32, s.n, s.k) : g.input("b", DType.F32, s.k, s.n);

@@ -38,13 +38,17 @@ public class SgemmBench {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"OPENBLAS", "SPLIT"})
+    public CpuDeviceProvider.GemmThreading threading;
+
     private Device device;
     private GemmCase gemm;
 
     @Setup(Level.Trial)
     public void setUp() {
-        device = new CpuDeviceProvider(threads).open();
-        gemm = new GemmCase(device, GemmCase.Shape.parse(shape), threads);
+        device = new CpuDeviceProvider(threads, threading).open();
+        gemm = new GemmCase(device, GemmCase.Shape.parse(shape), threads,
+                threading == CpuDeviceProvider.GemmThreading.SPLIT ? 1 : threads);
     }
 
     @TearDown(Level.Trial)
@@ -53,10 +57,10 @@ public class SgemmBench {
         device.close();
     }
 
-    /** The device splits gemms on its own threads and runs OpenBLAS single-threaded. */
+    /** OpenBLAS's thread count is process-wide: the device's own setting while it runs. */
     @Setup(Level.Iteration)
     public void deviceThreads() {
-        openblas_nolapack.blas_set_num_threads(1);
+        openblas_nolapack.blas_set_num_threads(gemm.deviceBlasThreads);
     }
 
     @Benchmark

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Products large enough to be split across compute threads, by rows and by columns, all transposes. */
 class SplitGemmTest {
-    private static final Device THREE = new CpuDeviceProvider(3).open();
+    private static final Device THREE = new CpuDeviceProvider(3, CpuDeviceProvider.GemmThreading.SPLIT).open();
 
     @AfterAll
     static void close() {
