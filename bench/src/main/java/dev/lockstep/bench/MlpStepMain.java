@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * Gradient program of the MLP 784-512-512-10 at batch 256 (forward, softmax cross-entropy,
  * autodiff backward) on the cpu device: ms per step as JSON lines. Arguments: thread counts
- * (default "1,2") and steps to time (default 200). The optimizer update is not included.
+ * (default "1,2"), steps to time (default 200), gemm threading {@code openblas|split} (default
+ * openblas). The optimizer update is not included (MlpBench has the full training step).
  */
 public final class MlpStepMain {
     private MlpStepMain() {}
@@ -27,10 +28,12 @@ public final class MlpStepMain {
     public static void main(String[] args) {
         String threadList = args.length > 0 ? args[0] : "1,2";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        var threading = CpuDeviceProvider.GemmThreading.valueOf(
+                (args.length > 2 ? args[2] : "openblas").toUpperCase(Locale.ROOT));
         Graph g = gradientProgram(256);
         for (String t : threadList.split(",")) {
             int threads = Integer.parseInt(t.trim());
-            try (Device d = new CpuDeviceProvider(threads).open(); Executable e = d.compile(g)) {
+            try (Device d = new CpuDeviceProvider(threads, threading).open(); Executable e = d.compile(g)) {
                 List<Buffer> in = new ArrayList<>();
                 for (TensorType type : g.inputTypes()) {
                     double[] v = new double[(int) type.shape().size()];
@@ -55,8 +58,8 @@ public final class MlpStepMain {
                     best = Math.min(best, (System.nanoTime() - t0) / 1e6 / (steps / 3));
                 }
                 System.out.println(String.format(Locale.ROOT,
-                        "{\"bench\":\"mlp_grad_step\",\"batch\":256,\"threads\":%d,\"ms_per_step\":%.2f,\"nodes\":%d}",
-                        threads, best, g.nodes().size()));
+                        "{\"bench\":\"mlp_grad_step\",\"batch\":256,\"threads\":%d,\"threading\":\"%s\","
+                                + "\"ms_per_step\":%.2f,\"nodes\":%d}", threads, threading, best, g.nodes().size()));
                 in.forEach(Buffer::close);
                 out.forEach(Buffer::close);
             }
