@@ -58,4 +58,20 @@ class WindowTest {
         var out = run1(b.buildTensors(List.of(r)), Cpu.f32(new float[] {7, 7, 1, 9}, 4), Cpu.f32(new float[] {10, 20, 30}, 3));
         assertValues(out, Shape.of(4), 10, 20, 0, 30);
     }
+
+    @Test
+    void channelsLastPoolingWithPaddingAndTies() {
+        // x[w][c] = [[1,5],[3,2],[3,7]], window 2 along w with one pad in front; channels pooled apart.
+        GraphBuilder b = new GraphBuilder();
+        Tensor x = b.input("x", DType.F32, 1, 3, 2);
+        Tensor s = b.input("s", DType.F32, 1, 3, 2);
+        int[] window = {1, 2, 1}, strides = {1, 1, 1}, low = {0, 1, 0}, high = {0, 0, 0};
+        Tensor p = x.reduceWindow(ReduceOp.Reduction.MAX, window, strides, low, high);
+        var sas = b.wrap(b.add(new WindowOp.SelectAndScatter(window, strides, low, high), x.node(), s.node()));
+        var out = Cpu.run(b.buildTensors(List.of(p, sas)), Cpu.f32(new float[] {1, 5, 3, 2, 3, 7}, 1, 3, 2),
+                Cpu.f32(new float[] {10, 20, 30, 40, 50, 60}, 1, 3, 2));
+        assertValues(out.get(0), Shape.of(1, 3, 2), 1, 5, 3, 5, 3, 7);
+        // Channel 0 of the last window ties (3, 3): the first one takes the 50.
+        assertValues(out.get(1), Shape.of(1, 3, 2), 10, 60, 80, 0, 0, 60);
+    }
 }
