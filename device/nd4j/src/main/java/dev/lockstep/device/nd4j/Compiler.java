@@ -70,7 +70,8 @@ final class Compiler {
                     case LeafOp.Iota io -> fixed[i] = Constants.iota(ctx, io);
                     case LayoutOp.Reshape r -> steps.add(new Nd4jExecutable.Step(node, null, p.in(), i));
                     default -> {
-                        Kernel k = Kernels.of(p.op(), p.inTypes(), node.type(), ctx);
+                        Kernel k = p.fused() != null ? FusedKernel.of(p.fused(), p.inTypes(), node.type())
+                                : Kernels.of(p.op(), p.inTypes(), node.type(), ctx);
                         steps.add(new Nd4jExecutable.Step(node, k, p.in(), i));
                         direct[i] = outCount[i] == 1;
                         if (!direct[i]) {

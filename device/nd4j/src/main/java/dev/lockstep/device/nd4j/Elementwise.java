@@ -133,7 +133,7 @@ final class Elementwise {
         };
     }
 
-    private static int code(BinaryOp op) {
+    static int code(BinaryOp op) {
         return switch (op) {
             case BinaryOp.Add b -> BinaryLoops.ADD;
             case BinaryOp.Subtract b -> BinaryLoops.SUB;

@@ -23,7 +23,11 @@ import java.util.List;
  */
 final class Rewrites {
     /** What node i computes in the schedule: {@code op} over the values at positions {@code in}. */
-    record Planned(Op op, int[] in, List<TensorType> inTypes) {}
+    record Planned(Op op, int[] in, List<TensorType> inTypes, Fusion.Expr fused) {
+        Planned(Op op, int[] in, List<TensorType> inTypes) {
+            this(op, in, inTypes, null);
+        }
+    }
 
     private Rewrites() {}
 
@@ -50,7 +54,10 @@ final class Rewrites {
                 types.add(node.operand(k).type());
             }
             Planned p = new Planned(node.op(), in, types);
-            if (narrowable(node)) {
+            Planned fused = Fusion.fusable(node) ? Fusion.plan(node, uses, pos) : null;
+            if (fused != null) {
+                p = fused;
+            } else if (narrowable(node)) {
                 p = narrowed(node, p, pos);
             } else if (node.op() instanceof DotGeneral d) {
                 p = foldOperandTransposes(d, node, pos);
