@@ -1,0 +1,160 @@
+package dev.lockstep.device.nd4j;
+
+import dev.lockstep.device.Buffer;
+import dev.lockstep.device.Device;
+import dev.lockstep.device.Executable;
+import dev.lockstep.graph.Graph;
+import dev.lockstep.graph.LeafOp;
+import dev.lockstep.graph.Node;
+import dev.lockstep.graph.TensorType;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A compiled schedule. {@code slots[i]} holds node i's bytes: fixed at compile time for constants
+ * and pooled intermediates, bound per call for parameters, outputs written in place and reshapes.
+ * One step runs at a time (kernels and slots are reused), hence {@code synchronized}.
+ */
+final class Nd4jExecutable implements Executable {
+    /** Node {@code out} computed by {@code kernel} from slots {@code in}; a null kernel aliases in[0]. */
+    record Step(Node node, Kernel kernel, int[] in, int out, MemorySegment[] args) {
+        Step(Node node, Kernel kernel, int[] in, int out) {
+            this(node, kernel, in, out, new MemorySegment[in.length]);
+        }
+    }
+
+    private final Nd4jDevice device;
+    private final Graph graph;
+    private final MemorySegment[] fixed;
+    private final MemorySegment[] slots;
+    private final Step[] steps;
+    private final int[] paramPos;
+    private final int[] outPos;
+    private final boolean[] direct;
+    private final List<NativeMemory.Block> owned;
+    private boolean closed;
+    private long[] profile;
+
+    Nd4jExecutable(Nd4jDevice device, Graph graph, MemorySegment[] fixed, List<Step> steps, int[] paramPos,
+                   int[] outPos, boolean[] direct, List<NativeMemory.Block> owned) {
+        this.device = device;
+        this.graph = graph;
+        this.fixed = fixed;
+        this.slots = fixed.clone();
+        this.steps = steps.toArray(new Step[0]);
+        this.paramPos = paramPos;
+        this.outPos = outPos;
+        this.direct = direct;
+        this.owned = owned;
+    }
+
+    @Override
+    public Graph graph() {
+        return graph;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public synchronized void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
+        if (closed) {
+            throw new IllegalStateException("executable on device " + device.name() + " is closed");
+        }
+        bind(inputs, outputs);
+        for (Step s : steps) {
+            MemorySegment[] args = s.args;
+            for (int k = 0; k < args.length; k++) {
+                args[k] = slots[s.in[k]];
+            }
+            if (s.kernel == null) {
+                slots[s.out] = args[0];
+                continue;
+            }
+            long t0 = profile == null ? 0 : System.nanoTime();
+            try {
+                s.kernel.run(args, slots[s.out]);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("device " + device.name() + " failed at " + s.node + ": " + e, e);
+            }
+            if (profile != null) {
+                profile[s.node.kind().ordinal()] += System.nanoTime() - t0;
+            }
+        }
+        for (int k = 0; k < outPos.length; k++) {
+            MemorySegment dst = ((NdBuffer) outputs.get(k)).segment();
+            MemorySegment src = slots[outPos[k]];
+            if (src.address() != dst.address()) {
+                MemorySegment.copy(src, 0, dst, 0, dst.byteSize());
+            }
+        }
+        System.arraycopy(fixed, 0, slots, 0, fixed.length);
+    }
+
+    private void bind(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
+        var params = graph.parameters();
+        if (inputs.size() != params.size()) {
+            throw new IllegalArgumentException("graph takes " + params.size() + " inputs, got " + inputs.size());
+        }
+        for (int p = 0; p < params.size(); p++) {
+            NdBuffer b = check(inputs.get(p), params.get(p).type(),
+                    "input " + p + " '" + ((LeafOp.Parameter) params.get(p).op()).name() + "'");
+            slots[paramPos[p]] = b.segment();
+        }
+        if (outputs.size() != outPos.length) {
+            throw new IllegalArgumentException("graph has " + outPos.length + " outputs, got " + outputs.size() + " buffers");
+        }
+        for (int k = 0; k < outPos.length; k++) {
+            NdBuffer b = check(outputs.get(k), graph.outputs().get(k).type(), "output " + k);
+            for (Buffer in : inputs) {
+                if (in == b) {
+                    throw new IllegalArgumentException("output " + k + " aliases an input buffer; outputs must be distinct");
+                }
+            }
+            if (direct[outPos[k]]) {
+                slots[outPos[k]] = b.segment();
+            }
+        }
+    }
+
+    private NdBuffer check(Buffer buffer, TensorType expected, String what) {
+        if (!(buffer instanceof NdBuffer b) || b.device() != device) {
+            throw new IllegalArgumentException(what + " is not a buffer of device " + device.name() + ": " + buffer);
+        }
+        if (!b.type().equals(expected)) {
+            throw new IllegalArgumentException(what + " has type " + b.type() + ", expected " + expected);
+        }
+        if (b.isClosed()) {
+            throw new IllegalArgumentException(what + " is closed");
+        }
+        return b;
+    }
+
+    /** Starts accumulating kernel time per op kind (nanoseconds, indexed by OpKind ordinal); for tuning. */
+    synchronized long[] profile() {
+        if (profile == null) {
+            profile = new long[dev.lockstep.graph.OpKind.values().length];
+        }
+        return profile;
+    }
+
+    /** Steps in the schedule (kernels and aliases), after rewrites dropped unneeded nodes. */
+    int scheduledSteps() {
+        return steps.length;
+    }
+
+    /** Native blocks this schedule owns (pool, constants, scratch); fixed after compile. */
+    int ownedBlocks() {
+        return owned.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            owned.forEach(NativeMemory.Block::free);
+        }
+    }
+}
