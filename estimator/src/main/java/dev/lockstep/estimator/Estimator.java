@@ -152,7 +152,8 @@ public final class Estimator implements AutoCloseable {
             }
             Map<String, Double> result = new LinkedHashMap<>();
             result.put("loss", totals.get(TrainStep.LOSS_SUM) / examples);
-            eval.metrics().forEach((name, metric) -> {
+            // Loss first, then metrics by name, so reports and logs read the same every time.
+            new java.util.TreeMap<>(eval.metrics()).forEach((name, metric) -> {
                 Map<String, Double> sums = new LinkedHashMap<>();
                 metric.sums().keySet().forEach(s -> sums.put(s, totals.get("metric/" + name + "/" + s)));
                 result.put(name, metric.result().apply(sums));
