@@ -2,6 +2,7 @@ package dev.lockstep.estimator;
 
 import dev.lockstep.data.Cursor;
 import dev.lockstep.data.DatasetIterator;
+import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Devices;
 import dev.lockstep.device.HostTensor;
@@ -44,6 +45,7 @@ public final class Estimator implements AutoCloseable {
     private final CheckpointStore store;
     private Device device;
     private final boolean ownsDevice;
+    private final ModePrograms modePrograms;
     private StepRunner runner;
     private Program gradient;
     private long step;
@@ -64,6 +66,7 @@ public final class Estimator implements AutoCloseable {
         this.store = new CheckpointStore(run.modelDir(), run.keepCheckpoints());
         this.device = b.device;
         this.ownsDevice = b.device == null;
+        this.modePrograms = new ModePrograms(model, modelFn, run.seed(), this::device);
     }
 
     public static Builder builder(Module model, ModelFn modelFn, RunConfig run) {
@@ -140,39 +143,45 @@ public final class Estimator implements AutoCloseable {
     public Map<String, Double> evaluate(InputFn input, long steps) {
         restoreIfNeeded();
         Map<String, Double> totals = new LinkedHashMap<>();
+        Map<String, Metric> metrics = Map.of();
         long examples = 0;
-        try (DatasetIterator<Batch> it = input.dataset().iterator(); var eval = new ModeRunner(Mode.EVAL)) {
+        try (DatasetIterator<Batch> it = input.dataset().iterator(); Variables vars = variables()) {
             for (long i = 0; (steps <= 0 || i < steps) && it.hasNext(); i++) {
                 Batch batch = it.next();
                 examples += batch.size();
-                eval.run(batch).forEach((k, v) -> totals.merge(k, v.getDouble(0), Double::sum));
+                ModePrograms.Compiled c = modePrograms.get(Mode.EVAL, batch);
+                metrics = c.metrics();
+                modePrograms.run(c, batch, vars::buffer, step)
+                        .forEach((k, v) -> totals.merge(k, v.getDouble(0), Double::sum));
             }
-            if (examples == 0) {
-                throw new IllegalStateException("the evaluation input produced no batches");
-            }
-            Map<String, Double> result = new LinkedHashMap<>();
-            result.put("loss", totals.get(TrainStep.LOSS_SUM) / examples);
-            // Loss first, then metrics by name, so reports and logs read the same every time.
-            new java.util.TreeMap<>(eval.metrics()).forEach((name, metric) -> {
-                Map<String, Double> sums = new LinkedHashMap<>();
-                metric.sums().keySet().forEach(s -> sums.put(s, totals.get("metric/" + name + "/" + s)));
-                result.put(name, metric.result().apply(sums));
-            });
-            for (Listener l : listeners) {
-                l.onEvaluation(new Listener.EvaluationEvent(step, result, examples));
-            }
-            return result;
         }
+        if (examples == 0) {
+            throw new IllegalStateException("the evaluation input produced no batches");
+        }
+        Map<String, Double> result = new LinkedHashMap<>();
+        result.put("loss", totals.get(TrainStep.LOSS_SUM) / examples);
+        // Loss first, then metrics by name, so reports and logs read the same every time.
+        new java.util.TreeMap<>(metrics).forEach((name, metric) -> {
+            Map<String, Double> sums = new LinkedHashMap<>();
+            metric.sums().keySet().forEach(s -> sums.put(s, totals.get("metric/" + name + "/" + s)));
+            result.put(name, metric.result().apply(sums));
+        });
+        for (Listener l : listeners) {
+            l.onEvaluation(new Listener.EvaluationEvent(step, result, examples));
+        }
+        return result;
     }
 
     /** Predictions for every batch of {@code input}, by prediction name. */
     public List<Map<String, HostTensor>> predict(InputFn input) {
         restoreIfNeeded();
         List<Map<String, HostTensor>> out = new ArrayList<>();
-        try (DatasetIterator<Batch> it = input.dataset().iterator(); var predict = new ModeRunner(Mode.PREDICT)) {
+        try (DatasetIterator<Batch> it = input.dataset().iterator(); Variables vars = variables()) {
             while (it.hasNext()) {
+                Batch batch = it.next();
                 Map<String, HostTensor> byName = new LinkedHashMap<>();
-                predict.run(it.next()).forEach((k, v) -> byName.put(k.substring("prediction/".length()), v));
+                modePrograms.run(modePrograms.get(Mode.PREDICT, batch), batch, vars::buffer, step)
+                        .forEach((k, v) -> byName.put(k.substring("prediction/".length()), v));
                 out.add(byName);
             }
         }
@@ -300,6 +309,7 @@ public final class Estimator implements AutoCloseable {
 
     @Override
     public void close() {
+        modePrograms.close();
         if (runner != null) {
             runner.close();
         }
@@ -308,58 +318,38 @@ public final class Estimator implements AutoCloseable {
         }
     }
 
-    /** Runs EVAL or PREDICT programs against the current variables (traced per batch signature). */
-    private final class ModeRunner implements AutoCloseable {
-        private final Mode mode;
-        private final Map<Map<String, TensorType>, dev.lockstep.device.Executable> compiled = new LinkedHashMap<>();
-        private Map<String, Metric> metrics = Map.of();
-        private Program program;
-
-        ModeRunner(Mode mode) {
-            this.mode = mode;
+    /** Where evaluation reads variables: the step runner's live buffers, or values uploaded once per call. */
+    private Variables variables() {
+        if (runner != null) {
+            return new Variables(runner::buffer, Map.of());
         }
-
-        Map<String, Metric> metrics() {
-            return metrics;
-        }
-
-        Map<String, HostTensor> run(Batch batch) {
-            Map<String, HostTensor> inputs = batch.programInputs();
-            Map<String, TensorType> signature = Programs.types(inputs);
-            var exe = compiled.computeIfAbsent(signature, s -> {
-                Map<String, Metric> seen = new LinkedHashMap<>();
-                ModelFn recording = (scope, f, l, m) -> {
-                    ModelOutput out = modelFn.apply(scope, f, l, m);
-                    seen.putAll(out.metrics());
-                    return out;
-                };
-                program = Programs.trace(model, recording, mode, Programs.types(batch.features()),
-                        Programs.types(batch.labels()), run.seed());
-                metrics = seen;
-                return device().compile(program.graph());
-            });
-            Map<String, HostTensor> values = currentValues();
-            Map<String, HostTensor> byName = new LinkedHashMap<>(values);
-            byName.putAll(inputs);
-            byName.put(dev.lockstep.nn.Scope.STEP, HostTensor.ofLongs(new long[] {step}));
-            byName.put(dev.lockstep.nn.Scope.EXAMPLE_OFFSET, HostTensor.ofLongs(new long[] {0}));
-            return Execution.run(exe, program, byName);
-        }
-
-        private Map<String, HostTensor> currentValues() {
-            if (runner != null) {
-                return runner.values();
+        // Computed at the first lookup, after tracing has built the model's variables.
+        Map<String, HostTensor> values = new LinkedHashMap<>();
+        Map<String, Buffer> uploaded = new LinkedHashMap<>();
+        return new Variables(name -> uploaded.computeIfAbsent(name, n -> {
+            if (values.isEmpty()) {
+                values.putAll(Programs.initialValues(model, optimizer, run.seed()));
+                if (pending != null) {
+                    values.putAll(pending.tensors());
+                }
             }
-            Map<String, HostTensor> values = Programs.initialValues(model, optimizer, run.seed());
-            if (pending != null) {
-                values.putAll(pending.tensors());
+            HostTensor v = values.get(n);
+            if (v == null) {
+                throw new IllegalStateException("no value for variable '" + n + "'");
             }
-            return values;
+            return device().upload(v);
+        }), uploaded);
+    }
+
+    private record Variables(java.util.function.Function<String, Buffer> lookup, Map<String, Buffer> owned)
+            implements AutoCloseable {
+        Buffer buffer(String name) {
+            return lookup.apply(name);
         }
 
         @Override
         public void close() {
-            compiled.values().forEach(dev.lockstep.device.Executable::close);
+            owned.values().forEach(Buffer::close);
         }
     }
 }

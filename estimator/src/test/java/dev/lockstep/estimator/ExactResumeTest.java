@@ -93,4 +93,17 @@ class ExactResumeTest {
             assertEquals(TensorType.of(DType.I32, 8), predictions.getFirst().get("classes").type());
         }
     }
+
+    @Test
+    void aFreshEstimatorEvaluatesTheRestoredCheckpointExactlyAsTheOneThatTrained(@TempDir Path dir) {
+        Map<String, Double> trained;
+        try (Estimator e = estimator(dir)) {
+            e.train(input(), 60);
+            trained = e.evaluate(() -> input().dataset().take(4), 0);
+            assertEquals(trained, e.evaluate(() -> input().dataset().take(4), 0), "a second evaluation is identical");
+        }
+        try (Estimator restored = estimator(dir)) {
+            assertEquals(trained, restored.evaluate(() -> input().dataset().take(4), 0));
+        }
+    }
 }
