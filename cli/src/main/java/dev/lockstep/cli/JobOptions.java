@@ -25,6 +25,11 @@ final class JobOptions {
         if (device != null) {
             run = run.withDevice(device);
         }
+        var available = dev.lockstep.device.Devices.available();
+        if (!available.contains(run.device())) {
+            throw new UsageProblem("device '" + run.device() + "' is not available here; available: " + available
+                    + (device != null ? " (from --device)" : " (from the spec's 'device')"));
+        }
         if (modelDir != null) {
             run = new RunConfig(modelDir, run.seed(), run.device(), run.checkpointEverySteps(), run.checkpointEvery(),
                     run.keepCheckpoints(), run.logEverySteps());
