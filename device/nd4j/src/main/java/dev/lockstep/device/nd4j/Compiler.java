@@ -60,7 +60,7 @@ final class Compiler {
         for (int i = 0; i < n; i++) {
             Node node = nodes.get(i);
             Rewrites.Planned p = plan[i];
-            if (p == null) {
+            if (p == null || p.producer() >= 0) {
                 continue;
             }
             try {
@@ -70,17 +70,16 @@ final class Compiler {
                     case LeafOp.Iota io -> fixed[i] = Constants.iota(ctx, io);
                     case LayoutOp.Reshape r -> steps.add(new Nd4jExecutable.Step(node, null, p.in(), i));
                     default -> {
-                        Kernel k = p.fused() != null ? FusedKernel.of(p.fused(), p.inTypes(), node.type())
+                        Kernel k = p.fused() != null
+                                ? FusedKernel.of(p.fused(), p.inTypes(), node.type(), device.workers())
                                 : Kernels.of(p.op(), p.inTypes(), node.type(), ctx);
-                        steps.add(new Nd4jExecutable.Step(node, k, p.in(), i));
-                        direct[i] = outCount[i] == 1;
-                        if (!direct[i]) {
-                            long bytes = node.type().shape().size() * node.dtype().byteSize();
-                            blockOf[i] = pool.take(bytes);
-                            fixed[i] = blockOf[i].segment().asSlice(0, bytes);
-                            if (rootLast[i] != Integer.MAX_VALUE) {
-                                releaseAt.get(Math.max(i, rootLast[i])).add(i);
-                            }
+                        // A fused kernel's extra outputs follow its operands (see FusedKernel).
+                        int[] args = java.util.Arrays.copyOf(p.in(), p.in().length + p.stores().length);
+                        System.arraycopy(p.stores(), 0, args, p.in().length, p.stores().length);
+                        steps.add(new Nd4jExecutable.Step(node, k, args, i));
+                        place(i, nodes.get(i), outCount, rootLast, i, direct, blockOf, fixed, pool, releaseAt);
+                        for (int s : p.stores()) {
+                            place(s, nodes.get(s), outCount, rootLast, i, direct, blockOf, fixed, pool, releaseAt);
                         }
                     }
                 }
@@ -103,6 +102,24 @@ final class Compiler {
             outPos[k] = pos[graph.outputs().get(k).id()];
         }
         return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, owned);
+    }
+
+    /**
+     * Gives node {@code v}, computed at position {@code at}, its memory: the output buffer bound per
+     * call when it is a graph output exactly once, else a pooled block held until its last reader.
+     */
+    private static void place(int v, Node node, int[] outCount, int[] rootLast, int at, boolean[] direct,
+                              NativeMemory.Block[] blockOf, MemorySegment[] fixed, Pool pool,
+                              List<List<Integer>> releaseAt) {
+        direct[v] = outCount[v] == 1;
+        if (!direct[v]) {
+            long bytes = node.type().shape().size() * node.dtype().byteSize();
+            blockOf[v] = pool.take(bytes);
+            fixed[v] = blockOf[v].segment().asSlice(0, bytes);
+            if (rootLast[v] != Integer.MAX_VALUE) {
+                releaseAt.get(Math.max(at, rootLast[v])).add(v);
+            }
+        }
     }
 
     /** Free pooled blocks by capacity; best fit keeps the pool small. */

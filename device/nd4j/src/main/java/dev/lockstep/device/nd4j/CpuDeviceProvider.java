@@ -73,6 +73,6 @@ public final class CpuDeviceProvider implements DeviceProvider {
         }
         boolean split = threading == GemmThreading.SPLIT;
         Backends.configureThreads(split ? 1 : threads);
-        return new Nd4jDevice("cpu", true, split ? threads : 1);
+        return new Nd4jDevice("cpu", true, threads, split);
     }
 }

@@ -22,19 +22,29 @@ final class Nd4jDevice implements Device {
     private final String name;
     private final boolean blas;
     private final Workers workers;
+    private final boolean splitGemm;
     private final NativeMemory memory = new NativeMemory();
     private boolean closed;
 
-    /** {@code threads} compute threads split large gemms (see {@link Gemm}); 1 runs everything inline. */
-    Nd4jDevice(String name, boolean blas, int threads) {
+    /**
+     * {@code threads} compute threads run large elementwise kernels in parts and, with
+     * {@code splitGemm}, split large gemms into blocks (see {@link Gemm}); 1 runs everything inline.
+     */
+    Nd4jDevice(String name, boolean blas, int threads, boolean splitGemm) {
         this.name = name;
         this.blas = blas;
-        this.workers = threads > 1 ? new Workers(threads, name) : null;
+        this.workers = threads > 1 ? new Workers(threads, Long.getLong("lockstep.spin", splitGemm ? 1_000_000 : 30_000), name) : null;
+        this.splitGemm = splitGemm;
     }
 
     /** The compute threads, or null when the device runs on the calling thread only. */
     Workers workers() {
         return workers;
+    }
+
+    /** The threads that split gemms into blocks, or null when one cblas call does the whole product. */
+    Workers gemmWorkers() {
+        return splitGemm ? workers : null;
     }
 
     @Override

@@ -64,6 +64,9 @@ final class Nd4jExecutable implements Executable {
             throw new IllegalStateException("executable on device " + device.name() + " is closed");
         }
         bind(inputs, outputs);
+        if (device.gemmWorkers() != null) {
+            device.gemmWorkers().wake();
+        }
         for (Step s : steps) {
             MemorySegment[] args = s.args;
             for (int k = 0; k < args.length; k++) {
