@@ -41,6 +41,6 @@ public final class CudaDeviceProvider implements DeviceProvider {
         if (!isUsable()) {
             throw new IllegalStateException("device cuda is not usable: " + unusableReason());
         }
-        return new Nd4jDevice("cuda", false, 1, false);
+        return new Nd4jDevice("cuda", false, 1);
     }
 }

@@ -41,7 +41,7 @@ final class Dot {
         }
         DType t = out.dtype();
         boolean useBlas = ctx.device().usesBlas() && (t == DType.F32 || t == DType.F64);
-        Gemm gemm = useBlas ? new Gemm(ctx.device().gemmWorkers()) : null;
+        Gemm gemm = useBlas ? new Gemm(ctx.device().workers()) : null;
         boolean ta = lt, tb = rt;
         Strided lc = lCopy, rc = rCopy;
         MemorySegment ls = lScratch, rs = rScratch;

@@ -29,7 +29,7 @@ final class FusedKernel {
     /** Chunks handed to a thread at a time: enough to amortise the hand-out, few enough to balance. */
     private static final int GRAIN = 4;
     /** Below this many elements a hand-off to another thread costs more than it saves. */
-    static final long PARALLEL_MIN = Long.getLong("lockstep.pmin", 1 << 15);
+    static final long PARALLEL_MIN = 1 << 15;
 
     private enum Kind { UNARY, BINARY, COMPARE, SELECT, TO_BITS, TO_FLOAT }
 

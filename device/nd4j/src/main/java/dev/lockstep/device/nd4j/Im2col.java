@@ -35,7 +35,7 @@ final class Im2col {
             return null;
         }
         MemorySegment patches = ctx.scratch(t, rows * cols);
-        Gemm gemm = new Gemm(ctx.device().gemmWorkers());
+        Gemm gemm = new Gemm(ctx.device().workers());
         int m = (int) rows, k = (int) cols;
         return (in, o) -> {
             if (m == 0 || opg == 0) {

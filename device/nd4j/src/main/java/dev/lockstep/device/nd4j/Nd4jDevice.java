@@ -22,29 +22,22 @@ final class Nd4jDevice implements Device {
     private final String name;
     private final boolean blas;
     private final Workers workers;
-    private final boolean splitGemm;
     private final NativeMemory memory = new NativeMemory();
     private boolean closed;
 
     /**
-     * {@code threads} compute threads run large elementwise kernels in parts and, with
-     * {@code splitGemm}, split large gemms into blocks (see {@link Gemm}); 1 runs everything inline.
+     * {@code threads} compute threads split large gemms into blocks (see {@link Gemm}) and large
+     * fused elementwise kernels into slices ({@link FusedKernel}); 1 runs everything inline.
      */
-    Nd4jDevice(String name, boolean blas, int threads, boolean splitGemm) {
+    Nd4jDevice(String name, boolean blas, int threads) {
         this.name = name;
         this.blas = blas;
-        this.workers = threads > 1 ? new Workers(threads, Long.getLong("lockstep.spin", splitGemm ? 1_000_000 : 30_000), name) : null;
-        this.splitGemm = splitGemm;
+        this.workers = threads > 1 ? new Workers(threads, name) : null;
     }
 
     /** The compute threads, or null when the device runs on the calling thread only. */
     Workers workers() {
         return workers;
-    }
-
-    /** The threads that split gemms into blocks, or null when one cblas call does the whole product. */
-    Workers gemmWorkers() {
-        return splitGemm ? workers : null;
     }
 
     @Override

@@ -64,8 +64,9 @@ final class Nd4jExecutable implements Executable {
             throw new IllegalStateException("executable on device " + device.name() + " is closed");
         }
         bind(inputs, outputs);
-        if (device.gemmWorkers() != null) {
-            device.gemmWorkers().wake();
+        if (device.workers() != null) {
+            // The first kernel is usually a gemm; helpers need ~30 us to wake, so start them now.
+            device.workers().wake();
         }
         for (Step s : steps) {
             MemorySegment[] args = s.args;

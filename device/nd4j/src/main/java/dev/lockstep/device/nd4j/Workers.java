@@ -10,17 +10,21 @@ import java.util.function.IntConsumer;
  * The device's compute threads: {@code size - 1} daemon helpers plus the calling thread.
  *
  * <p>Waking a parked thread costs 25-35 us on the virtual machines measured here, as much as a
- * mid-sized kernel, so a helper polls for the next task for {@code spinNanos} before parking. The
+ * mid-sized kernel, so a helper polls for the next task for a while before parking. The
  * caller never waits for a helper that has not started: parts are claimed, and the caller runs
  * every part still unclaimed once its own is done. So a late helper (parked, or descheduled by
  * another process on a shared machine) costs at most the parts it already took, never a stall.
  */
 final class Workers implements AutoCloseable {
+    /**
+     * How long a helper polls for the next task before parking: longer than the gaps between the
+     * kernels of a step, so a step pays for waking its helpers once, not once per kernel.
+     */
+    private static final long SPIN_NANOS = 1_000_000;
     /** How long the caller polls for helpers to finish before yielding its core between polls. */
     private static final long WAIT_SPIN_NANOS = 50_000;
 
     private final int size;
-    private final long spinNanos;
     private final Thread[] helpers;
     private final AtomicBoolean[] parked;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -57,9 +61,8 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    Workers(int size, long spinNanos, String name) {
+    Workers(int size, String name) {
         this.size = size;
-        this.spinNanos = spinNanos;
         this.helpers = new Thread[size - 1];
         this.parked = new AtomicBoolean[size - 1];
         for (int i = 0; i < helpers.length; i++) {
@@ -153,7 +156,7 @@ final class Workers implements AutoCloseable {
     private void loop(int id) {
         long seen = 0;
         while (!closed) {
-            long deadline = System.nanoTime() + spinNanos;
+            long deadline = System.nanoTime() + SPIN_NANOS;
             Task t;
             while ((t = task).generation == seen && !closed) {
                 if (System.nanoTime() - deadline < 0) {
@@ -166,7 +169,7 @@ final class Workers implements AutoCloseable {
                     LockSupport.park(this);
                 }
                 parked[id].set(false);
-                deadline = System.nanoTime() + spinNanos;
+                deadline = System.nanoTime() + SPIN_NANOS;
             }
             seen = t.generation;
             if (t.body != null) {
