@@ -60,10 +60,13 @@ final class Nd4jDevice implements Device {
     }
 
     @Override
+    /** Compiles and warms the schedule (see {@link Nd4jExecutable#warmUp()}), so step one runs compiled code. */
     public Executable compile(Graph graph) {
         checkOpen();
         CAPABILITIES.require(graph, name);
-        return Compiler.compile(this, graph);
+        Nd4jExecutable e = Compiler.compile(this, graph);
+        e.warmUp();
+        return e;
     }
 
     @Override
