@@ -139,9 +139,9 @@ final class Nd4jExecutable implements Executable {
     }
 
     /** Runs of each Java kernel during {@link #warmUp()}: enough for HotSpot's C2 thresholds. */
-    private static final int WARM_RUNS = 400;
+    private static final int WARM_RUNS = 300;
     /** Wall-time cap of {@link #warmUp()}, so a large graph's compile stays bounded. */
-    private static final long WARM_BUDGET_NANOS = 1_500_000_000L;
+    private static final long WARM_BUDGET_NANOS = 1_000_000_000L;
 
     /**
      * Runs every Java kernel of the schedule {@link #WARM_RUNS} times on zero-filled scratch inputs,
@@ -163,17 +163,20 @@ final class Nd4jExecutable implements Executable {
             execute(in, out);
             long deadline = System.nanoTime() + WARM_BUDGET_NANOS;
             bind(in, out);
+            List<Step> java = new java.util.ArrayList<>();
             for (Step s : steps) {
-                if (s.kernel == null || s.node.op() instanceof DotGeneral || s.node.op() instanceof Convolution) {
-                    if (s.kernel == null) {
-                        slots[s.out] = slots[s.in[0]];
+                if (s.kernel == null) {
+                    slots[s.out] = slots[s.in[0]];
+                } else if (!(s.node.op() instanceof DotGeneral) && !(s.node.op() instanceof Convolution)) {
+                    for (int k = 0; k < s.args.length; k++) {
+                        s.args[k] = slots[s.in[k]];
                     }
-                    continue;
+                    java.add(s);
                 }
-                for (int k = 0; k < s.args.length; k++) {
-                    s.args[k] = slots[s.in[k]];
-                }
-                for (int r = 0; r < WARM_RUNS && System.nanoTime() - deadline < 0; r++) {
+            }
+            // Round robin, so every kernel is equally warm when the budget runs out.
+            for (int r = 0; r < WARM_RUNS && System.nanoTime() - deadline < 0; r++) {
+                for (Step s : java) {
                     s.kernel.run(s.args, slots[s.out]);
                 }
             }

@@ -18,8 +18,9 @@ import java.util.List;
  * Executor-side pattern rewrites; the graph itself is untouched (invariant 8). A transpose feeding
  * dot_general is folded into the dot's dimension numbers (cblas reads it through its transpose
  * flag), and the 2-D transpose of a dot result is computed as the dot with operands swapped
- * ((AB)^T = B^T A^T), which is how autodiff writes weight gradients. Nodes left without users are
- * not scheduled.
+ * ((AB)^T = B^T A^T), which is how autodiff writes weight gradients. Elementwise trees fuse
+ * ({@link Fusion}); a node a fused kernel also writes (a store) gets no step of its own. Nodes left
+ * without users are not scheduled.
  */
 final class Rewrites {
     /**
