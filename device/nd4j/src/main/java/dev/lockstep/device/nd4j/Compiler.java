@@ -33,17 +33,18 @@ final class Compiler {
             isOutput[pos[o.id()]] = true;
             outCount[pos[o.id()]]++;
         }
-        // Liveness over the planned edges (rewrites change who reads what); a reshape extends its root's life.
+        int[] order = order(plan);
+        // Liveness in schedule time over the planned edges (rewrites change who reads what); a
+        // reshape extends its root's life.
         int[] root = new int[n];
         int[] rootLast = new int[n];
         java.util.Arrays.fill(rootLast, -1);
-        for (int i = 0; i < n; i++) {
-            root[i] = plan[i] != null && plan[i].op() instanceof LayoutOp.Reshape ? root[plan[i].in()[0]] : i;
-            rootLast[root[i]] = Math.max(rootLast[root[i]], isOutput[i] ? Integer.MAX_VALUE : i);
-            if (plan[i] != null) {
-                for (int k : plan[i].in()) {
-                    rootLast[root[k]] = Math.max(rootLast[root[k]], i);
-                }
+        for (int t = 0; t < order.length; t++) {
+            int i = order[t];
+            root[i] = plan[i].op() instanceof LayoutOp.Reshape ? root[plan[i].in()[0]] : i;
+            rootLast[root[i]] = Math.max(rootLast[root[i]], isOutput[i] ? Integer.MAX_VALUE : t);
+            for (int k : plan[i].in()) {
+                rootLast[root[k]] = Math.max(rootLast[root[k]], t);
             }
         }
         List<NativeMemory.Block> owned = new ArrayList<>();
@@ -54,10 +55,11 @@ final class Compiler {
         Pool pool = new Pool(device, owned);
         NativeMemory.Block[] blockOf = new NativeMemory.Block[n];
         List<List<Integer>> releaseAt = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int t = 0; t < order.length; t++) {
             releaseAt.add(new ArrayList<>());
         }
-        for (int i = 0; i < n; i++) {
+        for (int t = 0; t < order.length; t++) {
+            int i = order[t];
             Node node = nodes.get(i);
             Rewrites.Planned p = plan[i];
             if (p == null || p.producer() >= 0) {
@@ -77,9 +79,9 @@ final class Compiler {
                         int[] args = java.util.Arrays.copyOf(p.in(), p.in().length + p.stores().length);
                         System.arraycopy(p.stores(), 0, args, p.in().length, p.stores().length);
                         steps.add(new Nd4jExecutable.Step(node, k, args, i));
-                        place(i, nodes.get(i), outCount, rootLast, i, direct, blockOf, fixed, pool, releaseAt);
+                        place(i, nodes.get(i), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
                         for (int s : p.stores()) {
-                            place(s, nodes.get(s), outCount, rootLast, i, direct, blockOf, fixed, pool, releaseAt);
+                            place(s, nodes.get(s), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
                         }
                     }
                 }
@@ -89,7 +91,7 @@ final class Compiler {
                 throw new CompileException(device.name(), node, e.toString(), e);
             }
             // Released only after node i is placed, so a result never shares a block with its operands.
-            for (int r : releaseAt.get(i)) {
+            for (int r : releaseAt.get(t)) {
                 pool.give(blockOf[r]);
             }
         }
@@ -105,7 +107,61 @@ final class Compiler {
     }
 
     /**
-     * Gives node {@code v}, computed at position {@code at}, its memory: the output buffer bound per
+     * The planned positions in execution order: graph order, except that a fused kernel whose
+     * results only leave the graph (an optimizer update) runs as soon as its last operand is ready.
+     * The gradient it reads is then still in cache, and its block returns to the pool early.
+     */
+    static int[] order(Rewrites.Planned[] plan) {
+        int n = plan.length;
+        int[] readers = new int[n];
+        for (Rewrites.Planned p : plan) {
+            if (p != null) {
+                for (int k : p.in()) {
+                    readers[k]++;
+                }
+            }
+        }
+        List<List<Integer>> after = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            after.add(new ArrayList<>());
+        }
+        boolean[] early = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Rewrites.Planned p = plan[i];
+            if (p == null || p.fused() == null || readers[i] != 0) {
+                continue;
+            }
+            boolean sink = true;
+            int ready = -1;
+            for (int s : p.stores()) {
+                sink &= readers[s] == 0;
+            }
+            for (int k : p.in()) {
+                // Leaves (parameters, constants, iotas) are bound or evaluated before any step.
+                if (!(plan[k].op() instanceof LeafOp)) {
+                    ready = Math.max(ready, plan[k].producer() >= 0 ? plan[k].producer() : k);
+                }
+            }
+            if (sink) {
+                early[i] = true;
+                after.get(ready + 1).add(i);
+            }
+        }
+        int[] order = new int[n];
+        int t = 0;
+        for (int i = 0; i <= n; i++) {
+            for (int e : after.get(i)) {
+                order[t++] = e;
+            }
+            if (i < n && plan[i] != null && !early[i]) {
+                order[t++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(order, t);
+    }
+
+    /**
+     * Gives node {@code v}, computed at step time {@code at}, its memory: the output buffer bound per
      * call when it is a graph output exactly once, else a pooled block held until its last reader.
      */
     private static void place(int v, Node node, int[] outCount, int[] rootLast, int at, boolean[] direct,

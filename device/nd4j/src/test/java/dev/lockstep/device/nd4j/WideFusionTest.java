@@ -178,6 +178,45 @@ class WideFusionTest {
         assertArrayEquals(bits(ee), bits(out.get(1).floats()));
     }
 
+    /** An update whose results only leave the graph runs as soon as its gradient exists. */
+    @Test
+    void updateRunsRightAfterItsGradient() {
+        GraphBuilder g = new GraphBuilder();
+        Tensor x = g.input("x", DType.F32, 4, 4);
+        Tensor p = g.input("p", DType.F32, 4, 4);
+        Tensor grad = x.matmul(x);
+        Tensor later = x.matmul(p);
+        Tensor update = p.sub(grad.mul(0.5));
+        Graph graph = g.buildTensors(List.of(later, update));
+        List<dev.lockstep.graph.Node> nodes = graph.nodes();
+        int[] pos = new int[nodes.getLast().id() + 1];
+        for (int i = 0; i < nodes.size(); i++) {
+            pos[nodes.get(i).id()] = i;
+        }
+        int[] order = Compiler.order(Rewrites.plan(graph, pos));
+        List<Integer> seq = new ArrayList<>();
+        for (int i : order) {
+            seq.add(i);
+        }
+        int gradAt = seq.indexOf(pos[grad.node().id()]);
+        assertEquals(pos[update.node().id()], seq.get(gradAt + 1), "schedule " + seq);
+        assertEquals(true, seq.indexOf(pos[later.node().id()]) > gradAt + 1, "schedule " + seq);
+        float[] xv = new float[16], pv = new float[16];
+        for (int i = 0; i < 16; i++) {
+            xv[i] = i * 0.5f - 3;
+            pv[i] = 1 - i * 0.25f;
+        }
+        var out = run(THREE, graph, new float[][] {xv, pv});
+        for (int i = 0; i < 16; i++) {
+            int r = i / 4, c = i % 4;
+            float dot = 0;
+            for (int k = 0; k < 4; k++) {
+                dot += xv[r * 4 + k] * xv[k * 4 + c];
+            }
+            assertEquals(pv[i] - dot * 0.5f, out.get(1).floats()[i], 1e-5f);
+        }
+    }
+
     private static List<HostTensor> run(Device device, Graph graph, float[][] inputs) {
         List<dev.lockstep.device.Buffer> in = new ArrayList<>();
         for (int k = 0; k < inputs.length; k++) {
