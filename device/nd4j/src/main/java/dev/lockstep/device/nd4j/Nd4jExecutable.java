@@ -141,7 +141,11 @@ final class Nd4jExecutable implements Executable {
     /** Runs of each Java kernel during {@link #warmUp()}: enough for HotSpot's C2 thresholds. */
     private static final int WARM_RUNS = 300;
     /** Wall-time cap of {@link #warmUp()}, so a large graph's compile stays bounded. */
-    private static final long WARM_BUDGET_NANOS = 1_000_000_000L;
+    private static final long WARM_BUDGET_NANOS = 2_000_000_000L;
+    /** Rounds past {@link #WARM_RUNS} spent waiting for HotSpot to finish compiling. */
+    private static final int JIT_WAIT_ROUNDS = 200;
+    /** Warming ends once HotSpot has compiled nothing new for this long. */
+    private static final long JIT_QUIET_NANOS = 100_000_000L;
 
     /**
      * Runs every Java kernel of the schedule {@link #WARM_RUNS} times on zero-filled scratch inputs,
@@ -163,7 +167,7 @@ final class Nd4jExecutable implements Executable {
             execute(in, out);
             long deadline = System.nanoTime() + WARM_BUDGET_NANOS;
             bind(in, out);
-            List<Step> java = new java.util.ArrayList<>();
+            List<Step> javaSteps = new java.util.ArrayList<>();
             for (Step s : steps) {
                 if (s.kernel == null) {
                     slots[s.out] = slots[s.in[0]];
@@ -171,13 +175,27 @@ final class Nd4jExecutable implements Executable {
                     for (int k = 0; k < s.args.length; k++) {
                         s.args[k] = slots[s.in[k]];
                     }
-                    java.add(s);
+                    javaSteps.add(s);
                 }
             }
-            // Round robin, so every kernel is equally warm when the budget runs out.
-            for (int r = 0; r < WARM_RUNS && System.nanoTime() - deadline < 0; r++) {
-                for (Step s : java) {
+            // Round robin, so every kernel is equally warm when the budget runs out; after the
+            // minimum, continue while HotSpot is still compiling what the rounds made hot, for at
+            // most JIT_WAIT_ROUNDS more rounds (small graphs do not wait on unrelated compiles).
+            var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+            long lastJit = timed ? jit.getTotalCompilationTime() : 0, quietSince = System.nanoTime();
+            for (int r = 0; r < WARM_RUNS + JIT_WAIT_ROUNDS && System.nanoTime() - deadline < 0; r++) {
+                for (Step s : javaSteps) {
                     s.kernel.run(s.args, slots[s.out]);
+                }
+                if (r + 1 >= WARM_RUNS) {
+                    long now = timed ? jit.getTotalCompilationTime() : lastJit;
+                    if (now != lastJit) {
+                        lastJit = now;
+                        quietSince = System.nanoTime();
+                    } else if (System.nanoTime() - quietSince > JIT_QUIET_NANOS) {
+                        break;
+                    }
                 }
             }
         } catch (RuntimeException e) {
