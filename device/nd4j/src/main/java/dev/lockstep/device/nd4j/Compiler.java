@@ -33,17 +33,18 @@ final class Compiler {
             isOutput[pos[o.id()]] = true;
             outCount[pos[o.id()]]++;
         }
-        // Liveness over the planned edges (rewrites change who reads what); a reshape extends its root's life.
+        int[] order = order(plan);
+        // Liveness in schedule time over the planned edges (rewrites change who reads what); a
+        // reshape extends its root's life.
         int[] root = new int[n];
         int[] rootLast = new int[n];
         java.util.Arrays.fill(rootLast, -1);
-        for (int i = 0; i < n; i++) {
-            root[i] = plan[i] != null && plan[i].op() instanceof LayoutOp.Reshape ? root[plan[i].in()[0]] : i;
-            rootLast[root[i]] = Math.max(rootLast[root[i]], isOutput[i] ? Integer.MAX_VALUE : i);
-            if (plan[i] != null) {
-                for (int k : plan[i].in()) {
-                    rootLast[root[k]] = Math.max(rootLast[root[k]], i);
-                }
+        for (int t = 0; t < order.length; t++) {
+            int i = order[t];
+            root[i] = plan[i].op() instanceof LayoutOp.Reshape ? root[plan[i].in()[0]] : i;
+            rootLast[root[i]] = Math.max(rootLast[root[i]], isOutput[i] ? Integer.MAX_VALUE : t);
+            for (int k : plan[i].in()) {
+                rootLast[root[k]] = Math.max(rootLast[root[k]], t);
             }
         }
         List<NativeMemory.Block> owned = new ArrayList<>();
@@ -54,13 +55,14 @@ final class Compiler {
         Pool pool = new Pool(device, owned);
         NativeMemory.Block[] blockOf = new NativeMemory.Block[n];
         List<List<Integer>> releaseAt = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
+        for (int t = 0; t < order.length; t++) {
             releaseAt.add(new ArrayList<>());
         }
-        for (int i = 0; i < n; i++) {
+        for (int t = 0; t < order.length; t++) {
+            int i = order[t];
             Node node = nodes.get(i);
             Rewrites.Planned p = plan[i];
-            if (p == null) {
+            if (p == null || p.producer() >= 0) {
                 continue;
             }
             try {
@@ -70,17 +72,16 @@ final class Compiler {
                     case LeafOp.Iota io -> fixed[i] = Constants.iota(ctx, io);
                     case LayoutOp.Reshape r -> steps.add(new Nd4jExecutable.Step(node, null, p.in(), i));
                     default -> {
-                        Kernel k = p.fused() != null ? FusedKernel.of(p.fused(), p.inTypes(), node.type())
+                        Kernel k = p.fused() != null
+                                ? FusedKernel.of(p.fused(), p.inTypes(), node.type(), device.workers())
                                 : Kernels.of(p.op(), p.inTypes(), node.type(), ctx);
-                        steps.add(new Nd4jExecutable.Step(node, k, p.in(), i));
-                        direct[i] = outCount[i] == 1;
-                        if (!direct[i]) {
-                            long bytes = node.type().shape().size() * node.dtype().byteSize();
-                            blockOf[i] = pool.take(bytes);
-                            fixed[i] = blockOf[i].segment().asSlice(0, bytes);
-                            if (rootLast[i] != Integer.MAX_VALUE) {
-                                releaseAt.get(Math.max(i, rootLast[i])).add(i);
-                            }
+                        // A fused kernel's extra outputs follow its operands (see FusedKernel).
+                        int[] args = java.util.Arrays.copyOf(p.in(), p.in().length + p.stores().length);
+                        System.arraycopy(p.stores(), 0, args, p.in().length, p.stores().length);
+                        steps.add(new Nd4jExecutable.Step(node, k, args, i));
+                        place(i, nodes.get(i), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
+                        for (int s : p.stores()) {
+                            place(s, nodes.get(s), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
                         }
                     }
                 }
@@ -90,7 +91,7 @@ final class Compiler {
                 throw new CompileException(device.name(), node, e.toString(), e);
             }
             // Released only after node i is placed, so a result never shares a block with its operands.
-            for (int r : releaseAt.get(i)) {
+            for (int r : releaseAt.get(t)) {
                 pool.give(blockOf[r]);
             }
         }
@@ -103,6 +104,78 @@ final class Compiler {
             outPos[k] = pos[graph.outputs().get(k).id()];
         }
         return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, owned);
+    }
+
+    /**
+     * The planned positions in execution order: graph order, except that a fused kernel whose
+     * results only leave the graph (an optimizer update) runs as soon as its last operand is ready.
+     * The gradient it reads is then still in cache, and its block returns to the pool early.
+     */
+    static int[] order(Rewrites.Planned[] plan) {
+        int n = plan.length;
+        int[] readers = new int[n];
+        for (Rewrites.Planned p : plan) {
+            if (p != null) {
+                for (int k : p.in()) {
+                    readers[k]++;
+                }
+            }
+        }
+        List<List<Integer>> after = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            after.add(new ArrayList<>());
+        }
+        boolean[] early = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Rewrites.Planned p = plan[i];
+            if (p == null || p.fused() == null || readers[i] != 0) {
+                continue;
+            }
+            boolean sink = true;
+            int ready = -1;
+            for (int s : p.stores()) {
+                sink &= readers[s] == 0;
+            }
+            for (int k : p.in()) {
+                // Leaves (parameters, constants, iotas) are bound or evaluated before any step.
+                if (!(plan[k].op() instanceof LeafOp)) {
+                    ready = Math.max(ready, plan[k].producer() >= 0 ? plan[k].producer() : k);
+                }
+            }
+            if (sink) {
+                early[i] = true;
+                after.get(ready + 1).add(i);
+            }
+        }
+        int[] order = new int[n];
+        int t = 0;
+        for (int i = 0; i <= n; i++) {
+            for (int e : after.get(i)) {
+                order[t++] = e;
+            }
+            if (i < n && plan[i] != null && !early[i]) {
+                order[t++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(order, t);
+    }
+
+    /**
+     * Gives node {@code v}, computed at step time {@code at}, its memory: the output buffer bound per
+     * call when it is a graph output exactly once, else a pooled block held until its last reader.
+     */
+    private static void place(int v, Node node, int[] outCount, int[] rootLast, int at, boolean[] direct,
+                              NativeMemory.Block[] blockOf, MemorySegment[] fixed, Pool pool,
+                              List<List<Integer>> releaseAt) {
+        direct[v] = outCount[v] == 1;
+        if (!direct[v]) {
+            long bytes = node.type().shape().size() * node.dtype().byteSize();
+            blockOf[v] = pool.take(bytes);
+            fixed[v] = blockOf[v].segment().asSlice(0, bytes);
+            if (rootLast[v] != Integer.MAX_VALUE) {
+                releaseAt.get(Math.max(at, rootLast[v])).add(v);
+            }
+        }
     }
 
     /** Free pooled blocks by capacity; best fit keeps the pool small. */

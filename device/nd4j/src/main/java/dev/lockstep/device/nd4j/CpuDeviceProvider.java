@@ -4,23 +4,26 @@ import dev.lockstep.device.Device;
 import dev.lockstep.device.DeviceProvider;
 
 /**
- * Device {@code cpu}: nd4j-native with OpenBLAS on {@code threads} threads, set process-wide when
- * the device opens (OpenBLAS and ND4J's OpenMP pool are each one per process). Several workers
- * sharing a machine should divide the cores between them.
+ * Device {@code cpu}: nd4j-native with OpenBLAS, on {@code threads} compute threads. OpenBLAS's
+ * thread count is set process-wide when the device opens (OpenBLAS and ND4J's OpenMP pool are each
+ * one per process). Several workers sharing a machine should divide the cores between them.
  */
 public final class CpuDeviceProvider implements DeviceProvider {
     /** Who runs a large gemm on several threads. */
     public enum GemmThreading {
         /**
-         * OpenBLAS's own threads: the fastest on otherwise idle cores (~200 GFLOP/s on 2 cores here),
-         * but its workers spin waiting for each other and collapse (to under 10 GFLOP/s measured)
+         * OpenBLAS's own threads: the fastest for one isolated large gemm on idle cores (~200 GFLOP/s
+         * on 2 cores here), but its workers keep spinning after each call, so everything else in a
+         * step runs on the calling thread alone; and they collapse (to under 10 GFLOP/s measured)
          * when another process holds one of the cores.
          */
         OPENBLAS,
         /**
-         * The device splits C into row or column blocks, each a single-threaded cblas call on its own
-         * thread: ~15% slower on idle cores (B or A is packed once per block), but degrades gracefully
-         * when cores are shared.
+         * The device's own compute threads (the default): each gemm is split into row or column
+         * blocks, each a single-threaded cblas call (A or B is packed once per block), and large
+         * fused elementwise kernels are split between the same threads. On the MLP training step
+         * (bench's MlpBench, 2 cores) this is 15-25% faster than {@link #OPENBLAS}, and it degrades
+         * gracefully when cores are shared: a late thread just takes less of the work.
          */
         SPLIT
     }
@@ -29,13 +32,13 @@ public final class CpuDeviceProvider implements DeviceProvider {
     private final GemmThreading threading;
     private volatile String unusable;
 
-    /** Every available core, OpenBLAS threading (the ServiceLoader entry point). */
+    /** Every available core, the device's own threads (the ServiceLoader entry point). */
     public CpuDeviceProvider() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
     public CpuDeviceProvider(int threads) {
-        this(threads, GemmThreading.OPENBLAS);
+        this(threads, GemmThreading.SPLIT);
     }
 
     public CpuDeviceProvider(int threads, GemmThreading threading) {

@@ -25,7 +25,10 @@ final class Nd4jDevice implements Device {
     private final NativeMemory memory = new NativeMemory();
     private boolean closed;
 
-    /** {@code threads} compute threads split large gemms (see {@link Gemm}); 1 runs everything inline. */
+    /**
+     * {@code threads} compute threads split large gemms into blocks (see {@link Gemm}) and large
+     * fused elementwise kernels into slices ({@link FusedKernel}); 1 runs everything inline.
+     */
     Nd4jDevice(String name, boolean blas, int threads) {
         this.name = name;
         this.blas = blas;
@@ -57,10 +60,13 @@ final class Nd4jDevice implements Device {
     }
 
     @Override
+    /** Compiles and warms the schedule (see {@link Nd4jExecutable#warmUp()}), so step one runs compiled code. */
     public Executable compile(Graph graph) {
         checkOpen();
         CAPABILITIES.require(graph, name);
-        return Compiler.compile(this, graph);
+        Nd4jExecutable e = Compiler.compile(this, graph);
+        e.warmUp();
+        return e;
     }
 
     @Override

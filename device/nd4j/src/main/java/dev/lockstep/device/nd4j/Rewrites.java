@@ -18,14 +18,23 @@ import java.util.List;
  * Executor-side pattern rewrites; the graph itself is untouched (invariant 8). A transpose feeding
  * dot_general is folded into the dot's dimension numbers (cblas reads it through its transpose
  * flag), and the 2-D transpose of a dot result is computed as the dot with operands swapped
- * ((AB)^T = B^T A^T), which is how autodiff writes weight gradients. Nodes left without users are
- * not scheduled.
+ * ((AB)^T = B^T A^T), which is how autodiff writes weight gradients. Elementwise trees fuse
+ * ({@link Fusion}); a node a fused kernel also writes (a store) gets no step of its own. Nodes left
+ * without users are not scheduled.
  */
 final class Rewrites {
-    /** What node i computes in the schedule: {@code op} over the values at positions {@code in}. */
-    record Planned(Op op, int[] in, List<TensorType> inTypes, Fusion.Expr fused) {
+    /**
+     * What node i computes in the schedule: {@code op} over the values at positions {@code in};
+     * a fused kernel ({@code fused} set) also writes the nodes at positions {@code stores}. A node
+     * with {@code producer >= 0} has no step of its own: the fused kernel at that position writes it.
+     */
+    record Planned(Op op, int[] in, List<TensorType> inTypes, Fusion.Expr fused, int[] stores, int producer) {
         Planned(Op op, int[] in, List<TensorType> inTypes) {
-            this(op, in, inTypes, null);
+            this(op, in, inTypes, null, new int[0], -1);
+        }
+
+        static Planned storedBy(Op op, int producer) {
+            return new Planned(op, new int[0], List.of(), null, new int[0], producer);
         }
     }
 
@@ -35,15 +44,7 @@ final class Rewrites {
     static Planned[] plan(Graph graph, int[] pos) {
         List<Node> nodes = graph.nodes();
         int n = nodes.size();
-        int[] uses = new int[n];
-        for (Node node : nodes) {
-            for (Node o : node.operands()) {
-                uses[pos[o.id()]]++;
-            }
-        }
-        for (Node o : graph.outputs()) {
-            uses[pos[o.id()]] += 1 << 20;
-        }
+        int[][] users = users(graph, pos);
         Planned[] plan = new Planned[n];
         for (int i = 0; i < n; i++) {
             Node node = nodes.get(i);
@@ -54,7 +55,7 @@ final class Rewrites {
                 types.add(node.operand(k).type());
             }
             Planned p = new Planned(node.op(), in, types);
-            Planned fused = Fusion.fusable(node) ? Fusion.plan(node, uses, pos) : null;
+            Planned fused = Fusion.fusable(node) ? Fusion.plan(node, users, pos) : null;
             if (fused != null) {
                 p = fused;
             } else if (narrowable(node)) {
@@ -62,7 +63,7 @@ final class Rewrites {
             } else if (node.op() instanceof DotGeneral d) {
                 p = foldOperandTransposes(d, node, pos);
             } else if (node.op() instanceof LayoutOp.Transpose t && node.operand(0).op() instanceof DotGeneral d
-                    && uses[in[0]] == 1) {
+                    && users[in[0]].length == 1) {
                 Planned swapped = swapped(t, d, node.operand(0), pos);
                 p = swapped == null ? p : swapped;
             }
@@ -76,15 +77,50 @@ final class Rewrites {
             needed[pos[prm.id()]] = true;
         }
         for (int i = n - 1; i >= 0; i--) {
-            if (needed[i]) {
-                for (int k : plan[i].in()) {
-                    needed[k] = true;
-                }
-            } else {
+            if (!needed[i]) {
                 plan[i] = null;
+                continue;
+            }
+            for (int k : plan[i].in()) {
+                needed[k] = true;
+            }
+            // Stores precede their kernel and are read only after it (Fusion), so marking them here is final.
+            for (int s : plan[i].stores()) {
+                plan[s] = Planned.storedBy(nodes.get(s).op(), i);
+                needed[s] = true;
             }
         }
         return plan;
+    }
+
+    /** Reader positions per position, once per operand slot; each graph output adds MAX_VALUE. */
+    private static int[][] users(Graph graph, int[] pos) {
+        List<Node> nodes = graph.nodes();
+        int[] count = new int[nodes.size()];
+        for (Node node : nodes) {
+            for (Node o : node.operands()) {
+                count[pos[o.id()]]++;
+            }
+        }
+        for (Node o : graph.outputs()) {
+            count[pos[o.id()]]++;
+        }
+        int[][] users = new int[nodes.size()][];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = new int[count[i]];
+            count[i] = 0;
+        }
+        for (Node node : nodes) {
+            for (Node o : node.operands()) {
+                int k = pos[o.id()];
+                users[k][count[k]++] = pos[node.id()];
+            }
+        }
+        for (Node o : graph.outputs()) {
+            int k = pos[o.id()];
+            users[k][count[k]++] = Integer.MAX_VALUE;
+        }
+        return users;
     }
 
     /** Elementwise ops whose kernels accept scalar and trailing (bias-like) operands, see {@link Periodic}. */
