@@ -64,14 +64,14 @@ public final class DataWaitBench {
                 1000 * total[0] / counted[0], 1000 * wait[0] / counted[0], wait[0] / total[0]);
     }
 
-    /** Bytes 0..255 as f32 in [0, 1], shaped [28, 28, 1]; labels as i32 scalars. */
+    /** Bytes 0..255 (IDX ubyte, held as i32) as f32 in [0, 1], shaped [28, 28, 1]; labels as i32 scalars. */
     static Map<String, dev.lockstep.device.HostTensor> normalize(Map<String, dev.lockstep.device.HostTensor> ex) {
-        var image = ex.get("image");
-        float[] v = new float[image.size()];
+        int[] pixels = (int[]) ex.get("image").array();
+        float[] v = new float[pixels.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (image.getDouble(i) / 255.0);
+            v[i] = pixels[i] * (1f / 255f);
         }
         return Map.of("image", dev.lockstep.device.HostTensor.ofFloats(v, 28, 28, 1),
-                "label", dev.lockstep.device.HostTensor.ofInts(new int[] {(int) ex.get("label").getDouble(0)}));
+                "label", dev.lockstep.device.HostTensor.ofInts(new int[] {((int[]) ex.get("label").array())[0]}));
     }
 }

@@ -78,7 +78,7 @@ public final class MlpBench {
             Buffer loss = device.allocate(graph.outputTypes().get(0));
             double firstLoss = Double.NaN;
             long t0 = 0;
-            int warmup = 20;
+            int warmup = 100; // past HotSpot compiling the Java kernels: the timed window is steady state
             for (int s = 0; s < warmup + steps; s++) {
                 if (s == warmup) {
                     t0 = System.nanoTime();

@@ -140,8 +140,9 @@ final class Nd4jExecutable implements Executable {
 
     /** Runs of each Java kernel during {@link #warmUp()}: enough for HotSpot's C2 thresholds. */
     private static final int WARM_RUNS = 300;
-    /** Wall-time cap of {@link #warmUp()}, so a large graph's compile stays bounded. */
-    private static final long WARM_BUDGET_NANOS = 2_000_000_000L;
+    /** Wall-time cap of {@link #warmUp()}: later compiles reuse the JIT code of shared kernels, and short jobs
+     * (and test suites) compile many programs, so warming is bounded tightly. */
+    private static final long WARM_BUDGET_NANOS = 300_000_000L;
     /** Rounds past {@link #WARM_RUNS} spent waiting for HotSpot to finish compiling. */
     private static final int JIT_WAIT_ROUNDS = 200;
     /** Warming ends once HotSpot has compiled nothing new for this long. */
