@@ -39,6 +39,12 @@ class LayerReferenceTest {
         return all.stream();
     }
 
+    @org.junit.jupiter.api.Test
+    void theFullBuildChecksLayersOnCpuAndXlaCpu() {
+        // Guards the test classpath: without the device modules this suite would check only the reference.
+        assertEquals(true, Devices.available().containsAll(List.of("cpu", "xla-cpu")), Devices.available().toString());
+    }
+
     private static HostTensor random(long seed, int... dims) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[(int) TensorType.of(DType.F64, dims).shape().size()];
