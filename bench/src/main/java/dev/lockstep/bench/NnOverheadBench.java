@@ -96,49 +96,77 @@ public final class NnOverheadBench {
             paramTypes.add(v.type());
         }
         HostTensor x = random(xType, 3), y = oneHot(batch, 10, 4);
-        double nnMs;
-        try (StepRunner runner = new StepRunner(device, gradient, apply, init)) {
-            Map<String, HostTensor> batchIn = Map.of("features/x", x, "labels/y", y);
-            for (int i = 0; i < 20; i++) {
+        Map<String, HostTensor> batchIn = Map.of("features/x", x, "labels/y", y);
+        // Alternate rounds of the two so drift in machine load hits both; report medians.
+        List<Double> nnRounds = new ArrayList<>(), graphRounds = new ArrayList<>();
+        try (StepRunner runner = new StepRunner(device, gradient, apply, init);
+             DirectStep graph = new DirectStep(device, xType, paramTypes, init, x, y, direct)) {
+            int rounds = 8, perRound = Math.max(10, steps / rounds);
+            for (int i = 0; i < 100; i++) {
                 runner.step(List.of(batchIn), i, 0, 0.01);
+                graph.step();
             }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                runner.step(List.of(batchIn), i, 0, 0.01);
+            for (int r = 0; r < rounds; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < perRound; i++) {
+                    runner.step(List.of(batchIn), i, 0, 0.01);
+                }
+                nnRounds.add((System.nanoTime() - t0) / 1e6 / perRound);
+                t0 = System.nanoTime();
+                for (int i = 0; i < perRound; i++) {
+                    graph.step();
+                }
+                graphRounds.add((System.nanoTime() - t0) / 1e6 / perRound);
             }
-            nnMs = (System.nanoTime() - t0) / 1e6 / steps;
         }
-        double directMs = timeDirect(device, steps, xType, paramTypes, init, x, y, direct);
+        double nnMs = median(nnRounds), directMs = median(graphRounds);
         System.out.printf(Locale.ROOT, "{\"bench\":\"nn_vs_graph\",\"model\":\"%s\",\"device\":\"%s\",\"nn_ms\":%.3f,"
                 + "\"graph_ms\":%.3f,\"ratio\":%.3f}%n", name, device.name(), nnMs, directMs, nnMs / directMs);
     }
 
-    static double timeDirect(Device device, int steps, TensorType xType, List<TensorType> paramTypes,
-                             Map<String, HostTensor> init, HostTensor x, HostTensor y, Direct direct) {
-        GraphBuilder b = new GraphBuilder();
-        Tensor xt = b.input("x", xType.dtype(), xType.shape().dims());
-        Tensor yt = b.input("y", DType.F32, xType.shape().dim(0), 10);
-        List<Tensor> params = new ArrayList<>(), velocity = new ArrayList<>();
-        for (int i = 0; i < paramTypes.size(); i++) {
-            params.add(b.wrap(b.parameter("p" + i, paramTypes.get(i))));
-        }
-        for (int i = 0; i < paramTypes.size(); i++) {
-            velocity.add(b.wrap(b.parameter("v" + i, paramTypes.get(i))));
-        }
-        Tensor loss = Functions.softmaxCrossEntropy(direct.logits(xt, params), yt).sum(0).div(xType.shape().dim(0));
-        List<Tensor> grads = Autodiff.grad(loss, params);
-        List<Tensor> outs = new ArrayList<>(List.of(loss)), newV = new ArrayList<>();
-        for (int i = 0; i < params.size(); i++) {
-            Tensor v = velocity.get(i).mul(0.9).add(grads.get(i));
-            newV.add(v);
-            outs.add(params.get(i).sub(v.mul(0.01)));
-        }
-        outs.addAll(newV);
-        Graph g = b.buildTensors(outs);
-        try (Executable exe = device.compile(g)) {
+    static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    }
+
+    /** The same training step as one graph against the graph API, ping-ponging parameter buffers. */
+    static final class DirectStep implements AutoCloseable {
+        private final Device device;
+        private final Executable exe;
+        private final HostTensor x;
+        private final List<Buffer> a = new ArrayList<>(), next = new ArrayList<>();
+        private final Buffer lossOut;
+
+        DirectStep(Device device, TensorType xType, List<TensorType> paramTypes, Map<String, HostTensor> init,
+                   HostTensor x, HostTensor y, Direct direct) {
+            this.device = device;
+            this.x = x;
+            GraphBuilder b = new GraphBuilder();
+            Tensor xt = b.input("x", xType.dtype(), xType.shape().dims());
+            Tensor yt = b.input("y", DType.F32, xType.shape().dim(0), 10);
+            List<Tensor> params = new ArrayList<>(), velocity = new ArrayList<>();
+            for (int i = 0; i < paramTypes.size(); i++) {
+                params.add(b.wrap(b.parameter("p" + i, paramTypes.get(i))));
+            }
+            for (int i = 0; i < paramTypes.size(); i++) {
+                velocity.add(b.wrap(b.parameter("v" + i, paramTypes.get(i))));
+            }
+            Tensor loss = Functions.softmaxCrossEntropy(direct.logits(xt, params), yt).sum(0)
+                    .div(xType.shape().dim(0));
+            List<Tensor> grads = Autodiff.grad(loss, params);
+            List<Tensor> outs = new ArrayList<>(List.of(loss)), newV = new ArrayList<>();
+            for (int i = 0; i < params.size(); i++) {
+                Tensor v = velocity.get(i).mul(0.9).add(grads.get(i));
+                newV.add(v);
+                outs.add(params.get(i).sub(v.mul(0.01)));
+            }
+            outs.addAll(newV);
+            Graph g = b.buildTensors(outs);
+            this.exe = device.compile(g);
             List<HostTensor> values = new ArrayList<>(init.values());
-            List<Buffer> a = new ArrayList<>(List.of(device.upload(x), device.upload(y)));
-            List<Buffer> next = new ArrayList<>();
+            a.add(device.upload(x));
+            a.add(device.upload(y));
             for (int i = 0; i < values.size(); i += 2) {
                 a.add(device.upload(values.get(i)));
             }
@@ -148,25 +176,29 @@ public final class NnOverheadBench {
             for (int i = 2; i < a.size(); i++) {
                 next.add(device.allocate(a.get(i).type()));
             }
-            Buffer lossOut = device.allocate(TensorType.of(DType.F32));
-            long t0 = 0;
-            for (int s = 0; s < 20 + steps; s++) {
-                if (s == 20) {
-                    t0 = System.nanoTime();
-                }
-                // Like a real step: the batch is copied in, and the loss read back.
-                a.get(0).copyFrom(x);
-                List<Buffer> out = new ArrayList<>(List.of(lossOut));
-                out.addAll(next);
-                exe.execute(a, out);
-                lossOut.toHost();
-                for (int i = 0; i < next.size(); i++) {
-                    Buffer t = a.get(i + 2);
-                    a.set(i + 2, next.get(i));
-                    next.set(i, t);
-                }
+            lossOut = device.allocate(TensorType.of(DType.F32));
+        }
+
+        /** Like a real step: the batch is copied in and the loss read back. */
+        void step() {
+            a.get(0).copyFrom(x);
+            List<Buffer> out = new ArrayList<>(List.of(lossOut));
+            out.addAll(next);
+            exe.execute(a, out);
+            lossOut.toHost();
+            for (int i = 0; i < next.size(); i++) {
+                Buffer t = a.get(i + 2);
+                a.set(i + 2, next.get(i));
+                next.set(i, t);
             }
-            return (System.nanoTime() - t0) / 1e6 / steps;
+        }
+
+        @Override
+        public void close() {
+            exe.close();
+            a.forEach(Buffer::close);
+            next.forEach(Buffer::close);
+            lossOut.close();
         }
     }
 

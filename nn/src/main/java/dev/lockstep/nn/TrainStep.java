@@ -141,7 +141,9 @@ public final class TrainStep {
         // The gradient program sums losses in the model's dtype; metrics are reported in f32.
         Tensor lossSum = b.input(LOSS_SUM, spec(model, trainable.getFirst()).type().dtype()).cast(DType.F32);
 
-        Gradients g = new Gradients(grads).map((p, t) -> t.div(count.cast(t.dtype())));
+        // Sum over the global batch / example count; the reciprocal is computed once on the scalar so
+        // the per-element work is a multiply, which fuses into the optimizer's pass more cheaply.
+        Gradients g = new Gradients(grads).map((p, t) -> t.mul(count.scalar(1.0).div(count).cast(t.dtype())));
         Tensor reg = Regularization.add(model, params, trainable);
         if (reg != null) {
             List<String> regularized = Regularization.paths(model, trainable);
