@@ -15,7 +15,6 @@ import dev.lockstep.nn.Optimizer;
 import dev.lockstep.nn.Program;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.TrainStep;
-import dev.lockstep.nn.VariableSpec;
 import dev.lockstep.nn.layers.Activation;
 import dev.lockstep.nn.layers.BatchNormalization;
 import dev.lockstep.nn.layers.Dense;
@@ -35,16 +34,7 @@ class StepRunnerTest {
         Program g = TrainStep.gradientProgram(model, mse(model), Map.of("x", TensorType.of(d, micro, 3)),
                 Map.of("y", TensorType.of(d, micro, 1)), config);
         Program a = TrainStep.applyProgram(model, config);
-        Map<String, HostTensor> init = new LinkedHashMap<>();
-        for (VariableSpec v : model.variables()) {
-            init.put(v.path(), HostTensor.fromDoubles(v.type(), v.initializer().values(v.type().shape(), v.path(),
-                    config.seed())));
-            if (v.trainable()) {
-                for (String s : config.optimizer().slotNames()) {
-                    init.put(TrainStep.slotName(v.path(), s), HostTensor.zeros(v.type()));
-                }
-            }
-        }
+        Map<String, HostTensor> init = Programs.initialValues(model, config.optimizer(), config.seed());
         return new StepRunner(new ReferenceDevice(), g, a, init);
     }
 
