@@ -20,8 +20,8 @@ import java.util.Locale;
  * requested device and, in the same run, on the PyTorch peer (../shared/bench/torch_ddp_bench.py,
  * one process). Prints one JSON line per measurement and the ratios.
  *
- * <p>Usage: {@code MlpBench [--devices cpu,xla-cpu] [--steps 200] [--peer PATH] [--peer-threads 2]
- * [--python /usr/bin/python3]}.
+ * <p>Usage: {@code MlpBench [--devices cpu,xla-cpu] [--steps 200] [--warmup 300] [--rounds 5] [--peer PATH]
+ * [--peer-threads 2] [--python /usr/bin/python3]}.
  */
 public final class MlpBench {
     private MlpBench() {}
@@ -29,6 +29,8 @@ public final class MlpBench {
     public static void main(String[] args) throws Exception {
         List<String> devices = List.of("cpu", "xla-cpu");
         int steps = 200;
+        int warmup = 300;
+        int rounds = 5;
         String peer = "../shared/bench/torch_ddp_bench.py";
         int peerThreads = Runtime.getRuntime().availableProcessors();
         // Debian's python3, the one python3-torch installs into (not a pyenv or virtualenv shim).
@@ -37,52 +39,100 @@ public final class MlpBench {
             switch (args[i]) {
                 case "--devices" -> devices = List.of(args[i + 1].split(","));
                 case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--peer" -> peer = args[i + 1];
                 case "--peer-threads" -> peerThreads = Integer.parseInt(args[i + 1]);
                 case "--python" -> python = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; expected --devices, --steps, --peer, --peer-threads, --python");
+                        + "; expected --devices, --steps, --warmup, --rounds, --peer, --peer-threads, --python");
             }
         }
         MlpStep mlp = new MlpStep(256, 784, 512, 512, 10);
         Graph graph = mlp.build(0.05, 0.9);
-        List<Double> ours = new ArrayList<>();
-        for (String name : devices) {
-            double ms = timeDevice(name, mlp, graph, steps);
-            ours.add(ms);
+        boolean withPeer = Files.exists(Path.of(peer));
+        if (!withPeer) {
+            System.out.println("{\"bench\":\"mlp_step_peer\",\"skipped\":\"" + peer + " not found\"}");
         }
-        Double torchMs = Files.exists(Path.of(peer)) ? runPeer(python, peer, steps, peerThreads) : null;
-        if (torchMs == null) {
-            System.out.println("{\"bench\":\"mlp_step_peer\",\"skipped\":\"" + peer + " not found or failed\"}");
-            return;
-        }
-        for (int i = 0; i < devices.size(); i++) {
-            System.out.printf(Locale.ROOT, "{\"bench\":\"mlp_step_ratio\",\"device\":\"%s\",\"lockstep_ms\":%.3f,"
-                    + "\"torch_ms\":%.3f,\"ratio\":%.3f}%n", devices.get(i), ours.get(i), torchMs, ours.get(i) / torchMs);
+        List<Runner> runners = new ArrayList<>();
+        try {
+            for (String name : devices) {
+                Runner r = new Runner(name, mlp, graph);
+                runners.add(r);
+                r.time(warmup); // past HotSpot compiling the Java kernels: timed rounds are steady state
+            }
+            // Rounds alternate Lockstep and the peer, so load drift on a shared machine hits both;
+            // each ratio is taken within one round and the median round is reported.
+            List<List<Double>> ratios = new ArrayList<>();
+            for (int d = 0; d < devices.size(); d++) {
+                ratios.add(new ArrayList<>());
+            }
+            for (int round = 1; round <= rounds; round++) {
+                double[] ours = new double[runners.size()];
+                for (int d = 0; d < runners.size(); d++) {
+                    ours[d] = runners.get(d).time(steps);
+                    runners.get(d).report(round, steps, ours[d]);
+                }
+                Double torchMs = withPeer ? runPeer(python, peer, steps, peerThreads) : null;
+                if (torchMs == null) {
+                    continue;
+                }
+                for (int d = 0; d < runners.size(); d++) {
+                    ratios.get(d).add(ours[d] / torchMs);
+                    System.out.printf(Locale.ROOT, "{\"bench\":\"mlp_step_ratio\",\"round\":%d,\"device\":\"%s\","
+                            + "\"lockstep_ms\":%.3f,\"torch_ms\":%.3f,\"ratio\":%.3f}%n",
+                            round, devices.get(d), ours[d], torchMs, ours[d] / torchMs);
+                }
+            }
+            for (int d = 0; d < devices.size(); d++) {
+                List<Double> r = new ArrayList<>(ratios.get(d));
+                if (r.isEmpty()) {
+                    continue;
+                }
+                r.sort(null);
+                System.out.printf(Locale.ROOT, "{\"bench\":\"mlp_step_ratio_median\",\"device\":\"%s\",\"rounds\":%d,"
+                        + "\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}%n", devices.get(d), r.size(),
+                        r.get(r.size() / 2), r.getFirst(), r.getLast());
+            }
+        } finally {
+            for (Runner r : runners) {
+                r.close();
+            }
         }
     }
 
-    static double timeDevice(String name, MlpStep mlp, Graph graph, int steps) {
-        try (Device device = Devices.open(name)) {
+    /** One device with the compiled step and its ping-pong state; steps continue across calls. */
+    private static final class Runner implements AutoCloseable {
+        final String name;
+        final Device device;
+        final Executable exe;
+        final List<Buffer> data;
+        List<Buffer> a = new ArrayList<>(), b = new ArrayList<>();
+        final Buffer loss;
+        final double compileMs;
+        final int state;
+        double firstLoss = Double.NaN;
+
+        Runner(String name, MlpStep mlp, Graph graph) {
+            this.name = name;
+            this.device = Devices.open(name);
             long c0 = System.nanoTime();
-            Executable exe = device.compile(graph);
-            double compileMs = (System.nanoTime() - c0) / 1e6;
+            this.exe = device.compile(graph);
+            this.compileMs = (System.nanoTime() - c0) / 1e6;
             List<HostTensor> init = mlp.initialInputs(42);
-            int state = init.size() - 2;
-            List<Buffer> data = List.of(device.upload(init.get(0)), device.upload(init.get(1)));
-            List<Buffer> a = new ArrayList<>(), b = new ArrayList<>();
+            this.state = init.size() - 2;
+            this.data = List.of(device.upload(init.get(0)), device.upload(init.get(1)));
             for (int i = 2; i < init.size(); i++) {
                 a.add(device.upload(init.get(i)));
                 b.add(device.allocate(init.get(i).type()));
             }
-            Buffer loss = device.allocate(graph.outputTypes().get(0));
-            double firstLoss = Double.NaN;
-            long t0 = 0;
-            int warmup = 100; // past HotSpot compiling the Java kernels: the timed window is steady state
-            for (int s = 0; s < warmup + steps; s++) {
-                if (s == warmup) {
-                    t0 = System.nanoTime();
-                }
+            this.loss = device.allocate(graph.outputTypes().get(0));
+        }
+
+        /** Runs {@code steps} steps and returns the mean milliseconds per step. */
+        double time(int steps) {
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
                 List<Buffer> in = new ArrayList<>(data);
                 in.addAll(a);
                 List<Buffer> out = new ArrayList<>(state + 1);
@@ -92,16 +142,22 @@ public final class MlpBench {
                 List<Buffer> t = a;
                 a = b;
                 b = t;
-                if (s == 0) {
+                if (Double.isNaN(firstLoss)) {
                     firstLoss = loss.toHost().getDouble(0);
                 }
             }
-            double ms = (System.nanoTime() - t0) / 1e6 / steps;
-            double lastLoss = loss.toHost().getDouble(0);
-            System.out.printf(Locale.ROOT, "{\"bench\":\"lockstep_mlp\",\"device\":\"%s\",\"global_batch\":256,"
-                    + "\"steps\":%d,\"ms_per_step\":%.3f,\"examples_per_s\":%.0f,\"compile_ms\":%.0f,"
-                    + "\"first_loss\":%.4f,\"loss\":%.4f}%n", name, steps, ms, 256 * 1000.0 / ms, compileMs,
-                    firstLoss, lastLoss);
+            return (System.nanoTime() - t0) / 1e6 / steps;
+        }
+
+        void report(int round, int steps, double ms) {
+            System.out.printf(Locale.ROOT, "{\"bench\":\"lockstep_mlp\",\"round\":%d,\"device\":\"%s\","
+                    + "\"global_batch\":256,\"steps\":%d,\"ms_per_step\":%.3f,\"examples_per_s\":%.0f,"
+                    + "\"compile_ms\":%.0f,\"first_loss\":%.4f,\"loss\":%.4f}%n", round, name, steps, ms,
+                    256 * 1000.0 / ms, compileMs, firstLoss, loss.toHost().getDouble(0));
+        }
+
+        @Override
+        public void close() {
             for (Buffer x : data) {
                 x.close();
             }
@@ -113,7 +169,7 @@ public final class MlpBench {
             }
             loss.close();
             exe.close();
-            return ms;
+            device.close();
         }
     }
 

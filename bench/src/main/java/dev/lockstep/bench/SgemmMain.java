@@ -47,11 +47,29 @@ public final class SgemmMain {
     }
 
     /**
+     * OpenBLAS's idle threads keep spinning for a while after its last threaded call (about 0.1 s,
+     * 2^28 cycles by default); the device in split mode never uses them, so they must be quiet
+     * before it is timed, as they are in a training process.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * GFLOP/s over repeated calls for about {@code seconds}. OpenBLAS's thread count is process-wide:
      * the device runs with its own setting, the baseline is cblas with OpenBLAS's own threads.
      */
     private static double measure(GemmCase c, double seconds, boolean device) {
-        openblas_nolapack.blas_set_num_threads(device ? c.deviceBlasThreads : c.threads);
+        int blasThreads = device ? c.deviceBlasThreads : c.threads;
+        if (openblas_nolapack.blas_get_num_threads() > blasThreads) {
+            openblas_nolapack.blas_set_num_threads(blasThreads);
+            settle();
+        }
+        openblas_nolapack.blas_set_num_threads(blasThreads);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long calls = 0;

@@ -38,7 +38,7 @@ final class Gemm {
     void run(boolean f64, boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long aOff, int lda,
              MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
         int parts = blas.length;
-        boolean byRows = m >= n || n < parts * MIN_BLOCK;
+        boolean byRows = m >= n || n < parts * MIN_BLOCK || k < 32;
         int extent = byRows ? m : n;
         if (parts == 1 || (long) m * n * k < SPLIT_MIN_MACS || extent < parts * MIN_BLOCK) {
             blas[0].gemm(f64, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
