@@ -3,6 +3,7 @@ package dev.lockstep.data;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs the upstream on a background thread, up to {@code depth} elements ahead. Each element travels with
@@ -30,6 +31,9 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
         return new Engine(open);
     }
 
+    /** How long a producer facing a full queue sleeps before looking again. */
+    private static final long FULL_POLL_NANOS = 500_000;
+
     private record Item<T>(T element, long[][] after, Throwable error) {}
 
     private final class Engine implements StageIterator<T> {
@@ -53,7 +57,7 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
                     T t = up.next();
                     long[][] after = new long[length()][];
                     up.save(after);
-                    queue.put(new Item<>(t, after, null));
+                    offer(new Item<>(t, after, null));
                     if (t == null) {
                         return;
                     }
@@ -68,6 +72,22 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
                         // closed while the queue was full: nobody will read the error
                     }
                 }
+            }
+        }
+
+        /**
+         * Waits for room by polling, not by blocking: a producer blocked on a full queue would be woken
+         * by every take, and on a busy machine the scheduler then often runs it on the consumer's core,
+         * preempting the training thread in the middle of fetching a batch that was already there.
+         * Polling every {@link #FULL_POLL_NANOS} keeps hand-over free of wake-ups; the queue is
+         * {@code depth} steps deep, so the delay before refilling costs nothing.
+         */
+        private void offer(Item<T> item) throws InterruptedException {
+            while (!queue.offer(item)) {
+                if (closed || Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                LockSupport.parkNanos(FULL_POLL_NANOS);
             }
         }
 
