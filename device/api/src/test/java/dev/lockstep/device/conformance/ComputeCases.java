@@ -163,5 +163,8 @@ final class ComputeCases {
             c.op(new RandomBits(Shape.of(shapes[i])), Input.fixed(HostTensor.ofLongs(new long[] {keyCounter[i][0]})),
                     Input.fixed(HostTensor.ofLongs(new long[] {keyCounter[i][1]})));
         }
+        // Many chunks, a ragged last one, split across threads, counters carrying into the high word.
+        c.op(new RandomBits(Shape.of(130, 257)), Input.fixed(HostTensor.ofLongs(new long[] {0x0BAD_F00D_1234L})),
+                Input.fixed(HostTensor.ofLongs(new long[] {0xFFFF_C000L})));
     }
 }

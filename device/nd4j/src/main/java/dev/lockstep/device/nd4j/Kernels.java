@@ -11,7 +11,6 @@ import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
 import dev.lockstep.graph.TensorType;
-import dev.lockstep.graph.Threefry;
 import dev.lockstep.graph.UnaryOp;
 import dev.lockstep.graph.WindowOp;
 import java.util.List;
@@ -40,13 +39,7 @@ final class Kernels {
             case ReduceOp.ArgMax a -> Reductions.argMax(a, in.get(0), out);
             case WindowOp.ReduceWindow w -> Windows.reduceWindow(w, in.get(0), out);
             case WindowOp.SelectAndScatter s -> Windows.selectAndScatter(s, in.get(0), in.get(1));
-            case RandomBits r -> (args, o) -> {
-                long key = args[0].getAtIndex(Mem.I64, 0), counter = args[1].getAtIndex(Mem.I64, 0);
-                long n = out.shape().size();
-                for (long j = 0; j < n; j++) {
-                    o.setAtIndex(Mem.I32, j, Threefry.bits(key, counter, j));
-                }
-            };
+            case RandomBits r -> RandomKernel.of(out, ctx.device().workers());
         };
     }
 }

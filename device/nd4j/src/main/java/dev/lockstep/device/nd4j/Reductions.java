@@ -66,6 +66,32 @@ final class Reductions {
     }
 
     /**
+     * The f64 sum of {@code count} f32 values from {@code base}, in eight interleaved partial sums
+     * combined pairwise: one running sum is a chain of dependent adds (~4 cycles each), which made
+     * the full sums of a small model's step (regularisation, global norm) its slowest kernels. The
+     * order is fixed by the index, so the result is the same on every run.
+     */
+    static double sumF32(MemorySegment x, long base, int count) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int k = 0;
+        for (; k + 8 <= count; k += 8) {
+            long at = base + k;
+            s0 += x.getAtIndex(Mem.F32, at);
+            s1 += x.getAtIndex(Mem.F32, at + 1);
+            s2 += x.getAtIndex(Mem.F32, at + 2);
+            s3 += x.getAtIndex(Mem.F32, at + 3);
+            s4 += x.getAtIndex(Mem.F32, at + 4);
+            s5 += x.getAtIndex(Mem.F32, at + 5);
+            s6 += x.getAtIndex(Mem.F32, at + 6);
+            s7 += x.getAtIndex(Mem.F32, at + 7);
+        }
+        for (; k < count; k++) {
+            s0 += x.getAtIndex(Mem.F32, base + k);
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /**
      * Reductions whose reduced axes are all leading (bias gradients: sum over the batch) or all
      * trailing (softmax rows, full sums), as tight loops without per-element index arithmetic.
      */
@@ -92,9 +118,7 @@ final class Reductions {
                     double acc = red.identity();
                     long base = (long) j * group;
                     if (d == DType.F32 && red == ReduceOp.Reduction.SUM) {
-                        for (int k = 0; k < group; k++) {
-                            acc += x.getAtIndex(Mem.F32, base + k);
-                        }
+                        acc = sumF32(x, base, group);
                     } else {
                         for (int k = 0; k < group; k++) {
                             acc = combine(red, acc, read(d, x, base + k));
