@@ -61,15 +61,27 @@ public final class Idx {
         int i = 0;
         try {
             switch (type) {
-                case 0x08, 0x09, 0x0B, 0x0C -> {
+                case 0x08, 0x09 -> {
+                    // Bytes in blocks: per-byte reads through the stream chain cost more than inflating.
+                    int[] v = new int[size];
+                    byte[] block = new byte[1 << 16];
+                    while (i < size) {
+                        int got = in.read(block, 0, Math.min(block.length, size - i));
+                        if (got < 0) {
+                            throw new EOFException();
+                        }
+                        int mask = type == 0x08 ? 0xFF : -1;
+                        for (int k = 0; k < got; k++) {
+                            v[i + k] = block[k] & mask;
+                        }
+                        i += got;
+                    }
+                    return HostTensor.wrap(TensorType.of(DType.I32, dims), v);
+                }
+                case 0x0B, 0x0C -> {
                     int[] v = new int[size];
                     for (; i < size; i++) {
-                        v[i] = switch (type) {
-                            case 0x08 -> in.readUnsignedByte();
-                            case 0x09 -> in.readByte();
-                            case 0x0B -> in.readShort();
-                            default -> in.readInt();
-                        };
+                        v[i] = type == 0x0B ? in.readShort() : in.readInt();
                     }
                     return HostTensor.wrap(TensorType.of(DType.I32, dims), v);
                 }

@@ -54,6 +54,29 @@ class IdxTest {
     }
 
     @Test
+    void readsSignedBytesAndFilesLongerThanOneReadBlock() throws IOException {
+        HostTensor s = Idx.read(write("s8", idx(0x09, new int[] {3}, new byte[] {-128, -1, 127}), false));
+        assertArrayEquals(new int[] {-128, -1, 127}, (int[]) s.array());
+        byte[] data = new byte[200_003];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        int[] v = (int[]) Idx.read(write("big", idx(0x08, new int[] {data.length}, data), true)).array();
+        for (int i = 0; i < data.length; i++) {
+            assertEquals(data[i] & 0xFF, v[i], "element " + i);
+        }
+    }
+
+    @Test
+    void truncatedBytesNameTheFirstMissingElement() throws IOException {
+        byte[] full = idx(0x08, new int[] {10}, new byte[10]);
+        Path cut = write("cut8", Arrays.copyOf(full, full.length - 3), false);
+        var e = assertThrows(IllegalArgumentException.class, () -> Idx.read(cut));
+        assertTrue(e.getMessage().contains(cut + " at byte offset 15") && e.getMessage().contains("element 7 of 10"),
+                e.getMessage());
+    }
+
+    @Test
     void readsBigEndianFloats() throws IOException {
         byte[] data = java.nio.ByteBuffer.allocate(8).putFloat(1.5f).putFloat(-2f).array();
         HostTensor t = Idx.read(write("f32", idx(0x0D, new int[] {2}, data), false));
