@@ -34,8 +34,18 @@ public final class MnistTimeToAccuracy {
         double[] last = {0};
         Listener timing = new Listener() {
             @Override
+            public void onStep(StepEvent e) {
+                if (e.step() == 1) {
+                    System.out.printf(Locale.ROOT, "{\"bench\":\"lockstep_mnist_first_step\",\"seconds\":%.3f}%n",
+                            (System.nanoTime() - start) / 1e9);
+                }
+            }
+
+            @Override
             public void onEvaluation(EvaluationEvent e) {
                 last[0] = e.metrics().get("accuracy");
+                System.out.printf(Locale.ROOT, "{\"bench\":\"lockstep_mnist_eval\",\"step\":%d,\"seconds\":%.3f,"
+                        + "\"accuracy\":%.4f}%n", e.step(), (System.nanoTime() - start) / 1e9, last[0]);
                 if (Double.isNaN(reached[0]) && last[0] >= target) {
                     reached[0] = (System.nanoTime() - start) / 1e9;
                 }
