@@ -35,6 +35,11 @@ final class ProgressReporter implements Listener {
         double perSecond = examples / Math.max(elapsed, 1e-9);
         double eta = done == 0 ? 0 : elapsed / done * Math.max(0, targetStep - e.step());
         double loss = e.metrics().getOrDefault("loss", Double.NaN);
+        if (e.corruptRecordsSkipped() > 0) {
+            // Its own line in both modes: a skipped record is data lost, so it must not scroll by unseen.
+            out.printf(Locale.ROOT, "%swarning: step %d skipped %d corrupt input record(s); last: %s%n",
+                    terminal ? "\n" : "", e.step(), e.corruptRecordsSkipped(), e.lastCorruption());
+        }
         if (terminal) {
             int width = 30;
             int filled = (int) Math.min(width, Math.round(width * (double) e.step() / Math.max(1, targetStep)));

@@ -27,6 +27,7 @@ final class TrainingMetrics implements Listener, AutoCloseable {
     private final Counter steps;
     private final Counter examples;
     private final Counter dataWait;
+    private final Counter corruptSkipped;
     private final Timer checkpointDuration;
     private final DistributionSummary checkpointSize;
     private final Gauges gauges = new Gauges();
@@ -58,6 +59,9 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         examples = Counter.builder("lockstep.examples").description("Training examples consumed").register(registry);
         dataWait = Counter.builder("lockstep.data.wait").baseUnit("seconds")
                 .description("Time the training loop waited for input data").register(registry);
+        corruptSkipped = Counter.builder("lockstep.data.corrupt.records.skipped")
+                .description("Corrupt input records skipped (sources that allow skipping, e.g. tfrecord skip_corrupt)")
+                .register(registry);
         checkpointDuration = Timer.builder("lockstep.checkpoint.duration").description("Time to write a checkpoint")
                 .register(registry);
         checkpointSize = DistributionSummary.builder("lockstep.checkpoint.size").baseUnit("bytes")
@@ -92,6 +96,7 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         steps.increment();
         examples.increment(e.examples());
         dataWait.increment(e.dataWaitSeconds());
+        corruptSkipped.increment(e.corruptRecordsSkipped());
         gauges.globalStep.set(e.step());
         Gauges.set(gauges.learningRate, e.learningRate());
         Gauges.set(gauges.loss, e.metrics().getOrDefault("loss", Double.NaN));

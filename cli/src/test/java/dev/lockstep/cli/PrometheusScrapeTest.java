@@ -57,7 +57,7 @@ class PrometheusScrapeTest {
             for (String name : new String[] {"lockstep_step_duration_seconds_bucket", "lockstep_steps_total 10.0",
                     "lockstep_examples_total 40.0", "lockstep_global_step 10.0", "lockstep_loss ",
                     "lockstep_data_loss ", "lockstep_regularization_loss ", "lockstep_learning_rate ",
-                    "lockstep_data_wait_seconds_total", "lockstep_checkpoint_duration_seconds_count 2",
+                    "lockstep_data_wait_seconds_total", "lockstep_data_corrupt_records_skipped_total 0.0", "lockstep_checkpoint_duration_seconds_count 2",
                     "lockstep_checkpoint_size_bytes_sum", "jvm_memory_used_bytes"}) {
                 assertTrue(scrape.contains(name), "scrape lacks " + name);
             }

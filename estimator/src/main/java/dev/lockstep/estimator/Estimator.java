@@ -1,6 +1,7 @@
 package dev.lockstep.estimator;
 
 import dev.lockstep.data.Cursor;
+import dev.lockstep.data.DataMetrics;
 import dev.lockstep.data.DatasetIterator;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
@@ -100,6 +101,7 @@ public final class Estimator implements AutoCloseable {
         long lastCheckpointStep = step;
         long lastCheckpointNanos = System.nanoTime();
         try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
+            long skippedBefore = 0;
             while (step < maxSteps) {
                 long t0 = System.nanoTime();
                 List<Map<String, HostTensor>> micro = new ArrayList<>(microBatches);
@@ -120,8 +122,12 @@ public final class Estimator implements AutoCloseable {
                 step++;
                 trainCursor = it.cursor();
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                DataMetrics pipeline = it.metrics();
+                long skipped = pipeline.corruptRecordsSkipped() - skippedBefore;
+                skippedBefore = pipeline.corruptRecordsSkipped();
                 for (Listener l : listeners) {
-                    l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr));
+                    l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr, skipped,
+                            skipped > 0 ? pipeline.lastCorruption() : null));
                 }
                 boolean bySteps = run.checkpointEverySteps() > 0 && step - lastCheckpointStep >= run.checkpointEverySteps();
                 boolean byTime = !run.checkpointEvery().isZero()
