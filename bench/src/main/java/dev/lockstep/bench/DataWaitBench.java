@@ -28,6 +28,12 @@ import java.util.Set;
  * Arguments: steps (default 200), MNIST directory (default ../shared/data/mnist-t10k).
  */
 public final class DataWaitBench {
+    /**
+     * Steps left out of the measurement: compilation, then HotSpot compiling the pipeline and
+     * estimator code, which takes the first ~2 s of a run (steps ~1.5x slower while it does).
+     */
+    private static final int WARMUP = 300;
+
     private DataWaitBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -43,7 +49,7 @@ public final class DataWaitBench {
         Listener timing = new Listener() {
             @Override
             public void onStep(StepEvent e) {
-                if (e.step() > 20) { // skip compilation and warm-up
+                if (e.step() > WARMUP) {
                     wait[0] += e.dataWaitSeconds();
                     total[0] += e.stepSeconds();
                     counted[0]++;
@@ -57,7 +63,7 @@ public final class DataWaitBench {
                             "label", mnist.resolve("t10k-labels-idx1-ubyte.gz")))
                     .map(DataWaitBench::normalize)
                     .shuffle(4096, 7).batch(256, true, Examples::stack).repeat().prefetch(4)
-                    .map(b -> Batch.split(b, Set.of("label"))), steps + 20);
+                    .map(b -> Batch.split(b, Set.of("label"))), steps + WARMUP);
         }
         System.out.printf(Locale.ROOT, "{\"bench\":\"data_wait\",\"steps\":%d,\"ms_per_step\":%.3f,"
                         + "\"data_wait_ms_per_step\":%.4f,\"data_wait_fraction\":%.4f}%n", counted[0],
