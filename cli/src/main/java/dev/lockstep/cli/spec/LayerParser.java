@@ -16,6 +16,7 @@ import dev.lockstep.nn.layers.LayerNormalization;
 import dev.lockstep.nn.layers.Merge;
 import dev.lockstep.nn.layers.Padding;
 import dev.lockstep.nn.layers.Pooling;
+import dev.lockstep.nn.layers.RepeatVector;
 import dev.lockstep.nn.layers.SpatialDropout1D;
 import java.util.LinkedHashMap;
 import java.util.Locale;
