@@ -112,6 +112,21 @@ class ExamplesTest {
     }
 
     @Test
+    void seq2seqDecoderSeededWithTheEncoderStateLearnsToReverse(@TempDir Path dir) {
+        // A third of the spec's 1,500 steps on its cpu device; the full run reaches ~0.99 token accuracy.
+        // The same budget gave ~0.87 when the state was only concatenated to the decoder's inputs.
+        JobSpec spec = JobSpec.load(EXAMPLES.resolve("seq2seq-gru.yaml"));
+        assertEquals(List.of(new ModelSpec.Ref("encoder", 1)), ((ModelSpec.Graph) spec.model()).nodes().stream()
+                .filter(n -> n.name().equals("decoder")).findFirst().orElseThrow().initialState());
+        Job job = inDir(spec.build(), dir);
+        try (Estimator e = job.builder().build()) {
+            e.train(job.train(), 500);
+            Map<String, Double> m = e.evaluate(job.eval().orElseThrow(), 2);
+            assertTrue(m.get("token_accuracy") > 0.9, m.toString());
+        }
+    }
+
+    @Test
     void bnRegressionAccumulatesMicroBatchesAndKeepsState(@TempDir Path dir) {
         Job job = inDir(JobSpec.load(EXAMPLES.resolve("bn-regression.yaml")).build(), dir);
         assertEquals(2, job.microBatches());
