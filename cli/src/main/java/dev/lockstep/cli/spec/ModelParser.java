@@ -150,8 +150,8 @@ final class ModelParser {
         } else if (given != names.size()) {
             String example = names.size() == 1 ? "[encoder:1]" : "[encoder:1, encoder:2]";
             problems.add(path, l.type() + " takes " + names.size() + " initial state reference"
-                    + (names.size() == 1 ? "" : "s") + " " + names + ", e.g. " + example + " for a " + l.type()
-                    + " node 'encoder'; got " + given);
+                    + (names.size() == 1 ? "" : "s") + " " + names + ", e.g. " + example
+                    + " for the final state of node 'encoder'; got " + given);
         }
     }
 

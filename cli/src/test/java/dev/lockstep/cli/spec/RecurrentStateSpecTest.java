@@ -86,14 +86,14 @@ class RecurrentStateSpecTest {
                 node(g, "decoder").initialState());
         assertEquals(Shape.of(3, 4, 7), Traces.trace(new GraphModule(g), Mode.TRAIN, IDS, IDS).getFirst().shape());
         assertHas(problems(yaml.replace(", \"encoder:2\"]", "]")), "model.graph.nodes[3].initial_state: lstm takes 2 "
-                + "initial state references [h, c], e.g. [encoder:1, encoder:2] for a lstm node 'encoder'; got 1");
+                + "initial state references [h, c], e.g. [encoder:1, encoder:2] for the final state of node 'encoder'; got 1");
     }
 
     @Test
     void errorsNameTheFieldPath() {
         assertHas(problems(SPEC.replace("[\"encoder:1\"]", "[\"encoder:1\", \"encoder:1\"]")),
-                "model.graph.nodes[3].initial_state: gru takes 1 initial state reference [h], e.g. [encoder:1] for a "
-                        + "gru node 'encoder'; got 2");
+                "model.graph.nodes[3].initial_state: gru takes 1 initial state reference [h], e.g. [encoder:1] for the "
+                        + "final state of node 'encoder'; got 2");
         assertHas(problems(SPEC.replace("inputs: [decoder]}", "inputs: [decoder], initial_state: [encoder]}")),
                 "model.graph.nodes[4].initial_state: dense takes no initial state (gru and lstm do)");
         assertHas(problems(SPEC.replace("[\"encoder:1\"]", "[\"encodr:1\"]")),
