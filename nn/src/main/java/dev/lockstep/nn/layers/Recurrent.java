@@ -1,11 +1,13 @@
 package dev.lockstep.nn.layers;
 
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A recurrent layer unrolled over a fixed sequence length. Inputs: x [N, T, F] and optionally a mask
@@ -57,7 +59,7 @@ public abstract sealed class Recurrent extends Module permits GRU, LSTM {
      * {@code initialState}, one [N, H] tensor per {@link #stateNames} entry, of x's dtype.
      */
     public final List<Tensor> callWithInitialState(Scope scope, List<Tensor> initialState, Tensor... inputs) {
-        java.util.Objects.requireNonNull(initialState, "initialState");
+        Objects.requireNonNull(initialState, "initialState");
         return traced(scope, () -> unroll(scope, initialState, inputs));
     }
 
@@ -119,7 +121,7 @@ public abstract sealed class Recurrent extends Module permits GRU, LSTM {
             throw new IllegalArgumentException(describe() + " takes " + names.size() + " initial state tensor"
                     + (names.size() == 1 ? "" : "s") + " " + names + ", got " + initialState.size());
         }
-        dev.lockstep.graph.TensorType expected = dev.lockstep.graph.TensorType.of(x.dtype(), n, units);
+        TensorType expected = TensorType.of(x.dtype(), n, units);
         for (int i = 0; i < names.size(); i++) {
             Tensor s = initialState.get(i);
             if (s == null || !s.type().equals(expected)) {
