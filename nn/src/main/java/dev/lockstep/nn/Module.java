@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A node of the model tree. A module owns its variables (parameters and state) and its child
@@ -34,19 +35,22 @@ public abstract class Module {
 
     /** Traces this module: checks ownership, then runs {@link #forward} with this module current. */
     public final Tensor call(Scope scope, Tensor... inputs) {
-        scope.enter(this);
-        try {
-            return forward(scope, inputs);
-        } finally {
-            scope.exit(this);
-        }
+        return traced(scope, () -> forward(scope, inputs));
     }
 
     /** Traces a module with several outputs (for example a recurrent layer's sequence and final state). */
     public final List<Tensor> callAll(Scope scope, Tensor... inputs) {
+        return traced(scope, () -> forwardAll(scope, inputs));
+    }
+
+    /**
+     * Runs {@code body} with this module current, as {@link #call} does around {@link #forward}; for a
+     * subclass's own typed entry point (a recurrent layer's initial state) that tensors alone cannot express.
+     */
+    protected final <T> T traced(Scope scope, Supplier<T> body) {
         scope.enter(this);
         try {
-            return forwardAll(scope, inputs);
+            return body.get();
         } finally {
             scope.exit(this);
         }

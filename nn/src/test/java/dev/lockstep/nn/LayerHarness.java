@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Traces a module on given inputs, runs it on a device with initializer values, returns outputs and values. */
 final class LayerHarness {
@@ -18,13 +19,19 @@ final class LayerHarness {
     final List<double[]> outputs = new ArrayList<>();
 
     LayerHarness(Device device, Module module, Mode mode, long seed, HostTensor... inputs) {
+        this(device, module, module::callAll, mode, seed, inputs);
+    }
+
+    /** Traces {@code root} through {@code trace} (for an entry point other than callAll) on the inputs. */
+    LayerHarness(Device device, Module root, BiFunction<Scope, Tensor[], List<Tensor>> trace, Mode mode, long seed,
+                 HostTensor... inputs) {
         GraphBuilder b = new GraphBuilder();
         Tensor[] in = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             in[i] = b.wrap(b.parameter("input" + i, inputs[i].type()));
         }
-        Scope scope = new Scope(b, mode, module, seed);
-        List<Tensor> outs = module.callAll(scope, in);
+        Scope scope = new Scope(b, mode, root, seed);
+        List<Tensor> outs = trace.apply(scope, in);
         var graph = b.buildTensors(outs);
         List<Buffer> buffers = new ArrayList<>();
         for (Node p : graph.parameters()) {

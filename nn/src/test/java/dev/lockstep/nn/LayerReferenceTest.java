@@ -45,7 +45,7 @@ class LayerReferenceTest {
         assertEquals(true, Devices.available().containsAll(List.of("cpu", "xla-cpu")), Devices.available().toString());
     }
 
-    private static HostTensor random(long seed, int... dims) {
+    static HostTensor random(long seed, int... dims) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[(int) TensorType.of(DType.F64, dims).shape().size()];
         for (int i = 0; i < v.length; i++) {
@@ -54,7 +54,7 @@ class LayerReferenceTest {
         return HostTensor.ofDoubles(v, dims);
     }
 
-    private static void assertAllClose(double[] expected, double[] actual, String what) {
+    static void assertAllClose(double[] expected, double[] actual, String what) {
         assertEquals(expected.length, actual.length, what + " length");
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-9 * Math.max(1, Math.abs(expected[i])), what + "[" + i + "]");
@@ -259,7 +259,7 @@ class LayerReferenceTest {
         return 1 / (1 + Math.exp(-v));
     }
 
-    private static double[] gruStep(double[] x, double[] h, double[] w, double[] uw, double[] bias, int u) {
+    static double[] gruStep(double[] x, double[] h, double[] w, double[] uw, double[] bias, int u) {
         double[] xw = affine(x, w, 3 * u), hu = affine(h, uw, 3 * u), z = new double[u], r = new double[u];
         double[] rh = new double[u], next = new double[u];
         for (int i = 0; i < u; i++) {
@@ -275,7 +275,7 @@ class LayerReferenceTest {
         return next;
     }
 
-    private static double[][] lstmStep(double[] x, double[] h, double[] c, double[] w, double[] uw, double[] bias, int u) {
+    static double[][] lstmStep(double[] x, double[] h, double[] c, double[] w, double[] uw, double[] bias, int u) {
         double[] z = affine(x, w, 4 * u), hz = affine(h, uw, 4 * u), nh = new double[u], nc = new double[u];
         for (int i = 0; i < u; i++) {
             double ig = sig(z[i] + hz[i] + bias[i]), fg = sig(z[u + i] + hz[u + i] + bias[u + i]);

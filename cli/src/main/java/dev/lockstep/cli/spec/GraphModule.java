@@ -3,6 +3,7 @@ package dev.lockstep.cli.spec;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Scope;
+import dev.lockstep.nn.layers.Recurrent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,17 @@ final class GraphModule extends Module {
         }
         for (ModelSpec.Node n : graph.nodes()) {
             Tensor[] args = n.inputs().stream().map(r -> value(values, r, n.name())).toArray(Tensor[]::new);
-            values.put(n.name(), modules.get(n.name()).callAll(scope, args));
+            Module m = modules.get(n.name());
+            if (n.initialState().isEmpty()) {
+                values.put(n.name(), m.callAll(scope, args));
+            } else if (m instanceof Recurrent r) {
+                List<Tensor> state = n.initialState().stream().map(ref -> value(values, ref, n.name())).toList();
+                values.put(n.name(), r.callWithInitialState(scope, state, args));
+            } else {
+                // The parser already rejects this; a hand-built ModelSpec.Node can still get here.
+                throw new IllegalArgumentException(describe() + ": node '" + n.name() + "' has an initial state but "
+                        + m.describe() + " is not a gru or lstm");
+            }
         }
         List<Tensor> out = new ArrayList<>();
         graph.outputs().forEach(r -> out.add(value(values, r, "outputs")));

@@ -33,13 +33,17 @@ final class GraphOrder {
         if (marks.get(name) == Mark.VISITING) {
             List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(name), stack.size()));
             cycle.add(name);
-            problems.add(pathOf.get(name) + ".inputs", "cycle " + String.join(" -> ", cycle)
+            // Reported at the first node's inputs, unless the closing edge is the last node's initial state.
+            ModelSpec.Node last = nodes.get(stack.getLast());
+            boolean viaState = last.inputs().stream().noneMatch(r -> r.source().equals(name));
+            String at = viaState ? pathOf.get(last.name()) + ".initial_state" : pathOf.get(name) + ".inputs";
+            problems.add(at, "cycle " + String.join(" -> ", cycle)
                     + "; a graph node may only read features and nodes that do not depend on it");
             return false;
         }
         marks.put(name, Mark.VISITING);
         stack.add(name);
-        for (ModelSpec.Ref r : node.inputs()) {
+        for (ModelSpec.Ref r : node.reads()) {
             if (!visit(r.source(), nodes, marks, stack, out, pathOf, problems)) {
                 return false;
             }

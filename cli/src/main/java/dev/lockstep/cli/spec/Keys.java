@@ -18,7 +18,7 @@ final class Keys {
                     "checkpoints", "seed", "device", "log_every_steps"),
             "model", List.of("input", "layers", "graph", "class", "jar", "labels"),
             "graph", List.of("inputs", "nodes", "outputs"),
-            "graph_node", List.of("name", "layer", "inputs"),
+            "graph_node", List.of("name", "layer", "inputs", "initial_state"),
             "layer", List.of("dense", "conv1d", "conv2d", "max_pooling1d", "max_pooling2d", "average_pooling1d",
                     "average_pooling2d", "flatten", "dropout", "spatial_dropout1d", "batch_normalization",
                     "layer_normalization", "embedding", "gru", "lstm", "global_average_pooling", "global_max_pooling",

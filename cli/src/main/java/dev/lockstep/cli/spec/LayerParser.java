@@ -16,8 +16,10 @@ import dev.lockstep.nn.layers.LayerNormalization;
 import dev.lockstep.nn.layers.Merge;
 import dev.lockstep.nn.layers.Padding;
 import dev.lockstep.nn.layers.Pooling;
+import dev.lockstep.nn.layers.RepeatVector;
 import dev.lockstep.nn.layers.SpatialDropout1D;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -113,9 +115,11 @@ final class LayerParser {
             case "gru", "lstm" -> {
                 int units = f.get("units", Kind.POSITIVE_INT);
                 boolean sequences = f.get("return_sequences", Kind.BOOL, false);
-                // x and an optional mask [batch, steps]
-                yield new LayerSpec(type, name, 1, 2, type.equals("gru") ? 2 : 3, type.equals("gru") ? () -> new GRU(units, sequences)
-                        : () -> new LSTM(units, sequences));
+                // x and an optional mask [batch, steps]; outputs: the output, then the final state
+                boolean gru = type.equals("gru");
+                Supplier<Module> factory = gru ? () -> new GRU(units, sequences) : () -> new LSTM(units, sequences);
+                List<String> state = gru ? List.of("h") : List.of("h", "c");
+                yield new LayerSpec(type, name, 1, 2, 1 + state.size(), state, factory);
             }
             case "activation" -> {
                 Activation.Fn fn = f.get("function", ACTIVATION);

@@ -93,11 +93,8 @@ final class ModelParser {
             if (rawLayer == null) {
                 problems.add(n.at("layer"), "required (a layer such as {dense: {units: 8}})");
             }
-            List<ModelSpec.Ref> refs = new ArrayList<>();
-            List<String> raw = n.strings("inputs");
-            for (int i = 0; i < raw.size(); i++) {
-                refs.add(ref(raw.get(i), n.at("inputs") + "[" + i + "]"));
-            }
+            List<ModelSpec.Ref> refs = refs(n, "inputs");
+            List<ModelSpec.Ref> state = n.has("initial_state") ? refs(n, "initial_state") : List.of();
             if (outputsOf.containsKey(name) || nodes.containsKey(name)) {
                 problems.add(n.at("name"), "'" + name + "' is already " + (nodes.containsKey(name) ? "a node" : "an input"));
                 continue;
@@ -106,8 +103,10 @@ final class ModelParser {
                 if (refs.size() < l.minInputs() || refs.size() > l.maxInputs()) {
                     problems.add(n.at("inputs"), l.type() + " takes " + arity(l) + ", got " + refs.size());
                 }
-                LayerSpec named = new LayerSpec(l.type(), name, l.minInputs(), l.maxInputs(), l.outputs(), l.factory());
-                nodes.put(name, new ModelSpec.Node(name, named, refs));
+                if (n.has("initial_state")) {
+                    checkStateCount(l, state.size(), n.at("initial_state"));
+                }
+                nodes.put(name, new ModelSpec.Node(name, l.withName(name), refs, state));
                 pathOf.put(name, n.path());
                 outputsOf.put(name, l.outputs());
             });
@@ -126,9 +125,34 @@ final class ModelParser {
             for (int i = 0; i < node.inputs().size(); i++) {
                 checkRef(node.inputs().get(i), pathOf.get(node.name()) + ".inputs[" + i + "]", outputsOf);
             }
+            for (int i = 0; i < node.initialState().size(); i++) {
+                checkRef(node.initialState().get(i), pathOf.get(node.name()) + ".initial_state[" + i + "]", outputsOf);
+            }
         }
         List<ModelSpec.Node> ordered = GraphOrder.sort(nodes, pathOf, problems);
         return new ModelSpec.Graph(inputs, ordered, outputs);
+    }
+
+    /** {@code key}'s references: one name or a list of them, as {@code inputs} is written. */
+    private List<ModelSpec.Ref> refs(Fields n, String key) {
+        List<ModelSpec.Ref> refs = new ArrayList<>();
+        List<String> raw = n.strings(key);
+        for (int i = 0; i < raw.size(); i++) {
+            refs.add(ref(raw.get(i), n.at(key) + "[" + i + "]"));
+        }
+        return refs;
+    }
+
+    private void checkStateCount(LayerSpec l, int given, String path) {
+        List<String> names = l.stateNames();
+        if (names.isEmpty()) {
+            problems.add(path, l.type() + " takes no initial state (gru and lstm do)");
+        } else if (given != names.size()) {
+            String example = names.size() == 1 ? "[encoder:1]" : "[encoder:1, encoder:2]";
+            problems.add(path, l.type() + " takes " + names.size() + " initial state reference"
+                    + (names.size() == 1 ? "" : "s") + " " + names + ", e.g. " + example
+                    + " for the final state of node 'encoder'; got " + given);
+        }
     }
 
     private void checkRef(ModelSpec.Ref r, String path, Map<String, Integer> outputsOf) {

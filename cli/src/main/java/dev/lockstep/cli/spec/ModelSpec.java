@@ -28,10 +28,25 @@ public sealed interface ModelSpec {
         }
     }
 
-    /** A graph node: its layer (named after the node) and what feeds it. */
-    record Node(String name, LayerSpec layer, List<Ref> inputs) {
+    /**
+     * A graph node: its layer (named after the node), what feeds it, and what seeds its state (a GRU or
+     * LSTM started from another node's final state; empty: zeros), in the layer's state order.
+     */
+    record Node(String name, LayerSpec layer, List<Ref> inputs, List<Ref> initialState) {
         public Node {
             inputs = List.copyOf(inputs);
+            initialState = List.copyOf(initialState);
+        }
+
+        public Node(String name, LayerSpec layer, List<Ref> inputs) {
+            this(name, layer, inputs, List.of());
+        }
+
+        /** Every reference this node reads: inputs, then initial state. */
+        public List<Ref> reads() {
+            List<Ref> all = new java.util.ArrayList<>(inputs);
+            all.addAll(initialState);
+            return all;
         }
     }
 

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every examples/*.yaml parses and builds; quickstart, seq2seq and bn-regression train through the estimator. */
+/**
+ * Every examples/*.yaml parses and builds; quickstart, seq2seq (to good accuracy, on cpu) and bn-regression
+ * train through the estimator.
+ */
 class ExamplesTest {
     /** Surefire runs in the module directory; the examples are beside it. */
     static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).resolve("../examples").normalize();
@@ -102,12 +105,17 @@ class ExamplesTest {
     }
 
     @Test
-    void seq2seqFeedsTwoInputsThroughTheEstimator(@TempDir Path dir) {
-        Job job = inDir(JobSpec.load(EXAMPLES.resolve("seq2seq-gru.yaml")).build(), dir);
-        try (Estimator e = job.builder().device(new ReferenceDevice()).build()) {
-            e.train(job.train(), 2);
-            Map<String, Double> m = e.evaluate(job.eval().orElseThrow(), 1);
-            assertTrue(m.containsKey("token_accuracy"), m.toString());
+    void seq2seqDecoderSeededWithTheEncoderStateLearnsToReverse(@TempDir Path dir) {
+        // A fifth of the spec's 1,500 steps on its cpu device gives ~0.89 token accuracy (~0.99 after all
+        // 1,500); when the state was only repeated beside the decoder's inputs, 500 steps gave ~0.87.
+        JobSpec spec = JobSpec.load(EXAMPLES.resolve("seq2seq-gru.yaml"));
+        assertEquals(List.of(new ModelSpec.Ref("encoder", 1)), ((ModelSpec.Graph) spec.model()).nodes().stream()
+                .filter(n -> n.name().equals("decoder")).findFirst().orElseThrow().initialState());
+        Job job = inDir(spec.build(), dir);
+        try (Estimator e = job.builder().build()) {
+            e.train(job.train(), 300);
+            Map<String, Double> m = e.evaluate(job.eval().orElseThrow(), 2);
+            assertTrue(m.get("token_accuracy") > 0.8, m.toString());
         }
     }
 

@@ -19,8 +19,8 @@ public final class GRU extends Recurrent {
     }
 
     @Override
-    int stateCount() {
-        return 1;
+    public List<String> stateNames() {
+        return List.of("h");
     }
 
     @Override

@@ -19,8 +19,8 @@ public final class LSTM extends Recurrent {
     }
 
     @Override
-    int stateCount() {
-        return 2;
+    public List<String> stateNames() {
+        return List.of("h", "c");
     }
 
     @Override

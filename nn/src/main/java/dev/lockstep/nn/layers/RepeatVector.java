@@ -1,21 +1,22 @@
-package dev.lockstep.cli.spec;
+package dev.lockstep.nn.layers;
 
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.Layer;
 import dev.lockstep.nn.Scope;
 
-/**
- * [N, F] to [N, times, F] (Keras' RepeatVector): feeds an encoder's final state to every decoder step,
- * since the recurrent layers take no initial state. Belongs in nn.layers; kept here until it moves.
- */
-final class RepeatVector extends Layer {
+/** [N, F] to [N, times, F] (Keras' RepeatVector): the same vector at every step of a sequence. */
+public final class RepeatVector extends Layer {
     private final int times;
 
-    RepeatVector(int times) {
+    public RepeatVector(int times) {
         if (times <= 0) {
             throw new IllegalArgumentException("repeat_vector times must be positive, got " + times);
         }
         this.times = times;
+    }
+
+    public int times() {
+        return times;
     }
 
     @Override
