@@ -19,14 +19,15 @@ import dev.lockstep.nn.layers.Dense;
 import dev.lockstep.nn.layers.Embedding;
 import dev.lockstep.nn.layers.GRU;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A Java estimator example with two inputs: an encoder-decoder learns to reverse token sequences.
- * The encoder GRU reads {@code source}; the decoder GRU reads {@code target_in} (teacher forcing) with
- * the encoder's final state beside every step; a sequence head scores {@code target_out}.
+ * The encoder GRU reads {@code source}; the decoder GRU starts from the encoder's final state and reads
+ * {@code target_in} (teacher forcing); a sequence head scores {@code target_out}.
  *
  * <p>Usage: {@code ReverseSequences [modelDir] [steps] [device]}, defaults {@code runs/reverse 400 cpu}.
  */
@@ -45,9 +46,7 @@ public final class ReverseSequences {
         protected Tensor forward(Scope scope, Tensor... inputs) {
             Tensor source = inputs[0], targetIn = inputs[1];
             Tensor state = encoder.call(scope, embed.call(scope, source)); // [N, H]
-            int n = state.shape().dim(0), h = state.shape().dim(1), steps = targetIn.shape().dim(1);
-            Tensor context = state.reshape(n, 1, h).broadcastTo(n, steps, h);
-            Tensor decoded = decoder.call(scope, embed.call(scope, targetIn).concat(2, context));
+            Tensor decoded = decoder.callWithInitialState(scope, List.of(state), embed.call(scope, targetIn)).getFirst();
             return logits.call(scope, decoded); // [N, T, VOCAB]
         }
     }
