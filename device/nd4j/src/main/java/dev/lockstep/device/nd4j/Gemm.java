@@ -38,6 +38,9 @@ final class Gemm {
     void run(boolean f64, boolean ta, boolean tb, int m, int n, int k, MemorySegment a, long aOff, int lda,
              MemorySegment b, long bOff, int ldb, MemorySegment c, long cOff, int ldc) {
         int parts = blas.length;
+        // Each block packs its share of the split operand and all of the other: splitting the longer of
+        // m and n packs least. With a shallow k packing is cheap either way, and row blocks of C are
+        // contiguous (256x10x512: 120-140 GFLOP/s by rows, 90 by columns).
         boolean byRows = m >= n || n < parts * MIN_BLOCK || k < 32;
         int extent = byRows ? m : n;
         if (parts == 1 || (long) m * n * k < SPLIT_MIN_MACS || extent < parts * MIN_BLOCK) {
