@@ -5,16 +5,12 @@ package dev.lockstep.graph;
  * reference definition behind {@link RandomBits}. Matches the Random123 and JAX implementations.
  */
 public final class Threefry {
+    /** Rotations of rounds 0-3 of even blocks, then of odd ones (device kernels unroll them as constants). */
     private static final int[] ROTATIONS = {13, 15, 26, 6, 17, 29, 16, 24};
     /** Folded into the third key word: k2 = k0 ^ k1 ^ PARITY. */
     public static final int PARITY = 0x1BD11BDA;
 
     private Threefry() {}
-
-    /** The rotation of round {@code round} (0-3) in block {@code block} (0-4), for vectorised kernels. */
-    public static int rotation(int block, int round) {
-        return ROTATIONS[(block % 2) * 4 + round];
-    }
 
     /** Both output words of Threefry-2x32-20 for key (k0, k1) and counter block (x0, x1). */
     public static int[] hash(int k0, int k1, int x0, int x1) {

@@ -80,6 +80,29 @@ final class Elementwise {
                 }
             };
         }
+        // The common pairs get loops of their own: one lambda serving every pair is compiled for all of
+        // them, with a dtype switch per element (i32 -> f32 for dropout ran at ~6 ns per element in a step).
+        if (a == DType.I32 && b == DType.F32) {
+            return (in, out) -> {
+                for (int i = 0; i < n; i++) {
+                    out.setAtIndex(F32, i, (float) in[0].getAtIndex(Mem.I32, i));
+                }
+            };
+        }
+        if (a == DType.F32 && b == DType.I32) {
+            return (in, out) -> {
+                for (int i = 0; i < n; i++) {
+                    out.setAtIndex(Mem.I32, i, (int) in[0].getAtIndex(F32, i));
+                }
+            };
+        }
+        if (a == DType.BOOL && b == DType.F32) {
+            return (in, out) -> {
+                for (int i = 0; i < n; i++) {
+                    out.setAtIndex(F32, i, in[0].get(ValueLayout.JAVA_BYTE, i) != 0 ? 1f : 0f);
+                }
+            };
+        }
         boolean exact = !a.isFloating() && !b.isFloating();
         return (in, out) -> {
             for (int i = 0; i < n; i++) {
