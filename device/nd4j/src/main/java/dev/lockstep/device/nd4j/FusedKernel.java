@@ -7,6 +7,7 @@ import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.UnaryOp;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,9 @@ import java.util.List;
  * expanded once per run into chunk-long arrays (chunks are a multiple of the bias length). Each op
  * rounds to f32 exactly as its unfused kernel does, so fusion does not change a single bit of the
  * result. Large kernels split their chunks between the device's compute threads, each with its own
- * arrays; the split does not change any result either.
+ * arrays; the split does not change any result either. Large kernels also run a private copy of the
+ * loops ({@link PrivateLoops}), so what other programs ran first does not decide how HotSpot compiles
+ * them.
  *
  * <p>Arguments: the leaves in order, then one segment per store, which the kernel writes.
  */
@@ -29,6 +32,11 @@ final class FusedKernel {
     private static final int GRAIN = 4;
     /** Below this many elements a hand-off to another thread costs more than it saves. */
     static final long PARALLEL_MIN = 1 << 15;
+    /**
+     * From this many elements a kernel runs its own copy of the loops; smaller ones share one, since
+     * each copy costs a JIT compilation and their per-element time matters little.
+     */
+    static final long PRIVATE_MIN = 1 << 14;
 
     private enum Kind { UNARY, BINARY, COMPARE, SELECT, TO_BITS, TO_FLOAT }
 
@@ -45,6 +53,10 @@ final class FusedKernel {
     private final boolean[] leafFloat;
     private final boolean[] leafBits;
     private final Instr[] code;
+    /** The program as {@link FusedLoops#run} takes it. */
+    private final int[] kinds, ops, as, bs, cs, dsts;
+    /** {@link FusedLoops#run} of this kernel's private copy of {@link FusedLoops}. */
+    private final MethodHandle runner;
     private final int rootSlot;
     private final boolean rootIsBits;
     /** Per part: per slot a float array and an int array (null where the slot never needs it). */
@@ -72,6 +84,34 @@ final class FusedKernel {
         this.rootSlot = rs;
         this.rootIsBits = !prog.isFloat.get(rs);
         this.code = prog.code.toArray(new Instr[0]);
+        int count = code.length;
+        this.kinds = new int[count];
+        this.ops = new int[count];
+        this.as = new int[count];
+        this.bs = new int[count];
+        this.cs = new int[count];
+        this.dsts = new int[count];
+        for (int i = 0; i < count; i++) {
+            Instr ins = code[i];
+            kinds[i] = switch (ins.kind) {
+                case UNARY -> FusedLoops.UNARY;
+                case BINARY -> FusedLoops.BINARY;
+                case COMPARE -> FusedLoops.COMPARE;
+                case SELECT -> FusedLoops.SELECT;
+                case TO_BITS -> FusedLoops.TO_BITS;
+                case TO_FLOAT -> FusedLoops.TO_FLOAT;
+            };
+            ops[i] = switch (ins.kind) {
+                case UNARY -> FusedLoops.code(ins.unary);
+                case BINARY -> ins.code;
+                case COMPARE -> FusedLoops.code(ins.dir);
+                default -> -1;
+            };
+            as[i] = ins.a;
+            bs[i] = ins.b;
+            cs[i] = ins.c;
+            dsts[i] = ins.dst;
+        }
         this.leafFloat = new boolean[leaves];
         this.leafBits = new boolean[leaves];
         for (int k = 0; k < leaves; k++) {
@@ -80,6 +120,7 @@ final class FusedKernel {
         }
         int parts = workers != null && n >= PARALLEL_MIN ? workers.size() : 1;
         this.workers = parts > 1 ? workers : null;
+        this.runner = PrivateLoops.runner(n >= PRIVATE_MIN);
         int slots = prog.needFloat.size();
         this.floats = new float[parts][slots][];
         this.bits = new int[parts][slots][];
@@ -143,16 +184,14 @@ final class FusedKernel {
             long base = c * chunk;
             int len = (int) Math.min(chunk, n - base);
             load(f, b, in, base, len);
+            try {
+                runner.invokeExact(kinds, ops, as, bs, cs, dsts, f, b, len);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
             for (Instr ins : code) {
-                switch (ins.kind) {
-                    case UNARY -> FusedLoops.unary(ins.unary, f[ins.a], f[ins.dst], len);
-                    case BINARY -> FusedLoops.binary(ins.code, f[ins.a], f[ins.b], f[ins.dst], len);
-                    case COMPARE -> FusedLoops.compare(ins.dir, b[ins.a], b[ins.b], b[ins.dst], len);
-                    case SELECT -> FusedLoops.select(b[ins.a], b[ins.b], b[ins.c], b[ins.dst], len);
-                    // Byte copies between the views (floatToRawIntBits loops do not vectorise).
-                    case TO_BITS -> MemorySegment.copy(f[ins.a], 0, MemorySegment.ofArray(b[ins.a]), Mem.F32, 0, len);
-                    case TO_FLOAT -> MemorySegment.copy(b[ins.a], 0, MemorySegment.ofArray(f[ins.a]), Mem.I32, 0, len);
-                }
                 if (ins.store >= 0) {
                     write(f, b, ins.dst, ins.kind == Kind.COMPARE || ins.kind == Kind.SELECT,
                             in[leaves + ins.store], base, len);

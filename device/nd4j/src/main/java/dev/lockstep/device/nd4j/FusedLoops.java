@@ -2,27 +2,143 @@ package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.UnaryOp;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The loops of {@link FusedKernel} over L1-sized float arrays, one per op so each vectorises.
  * Arithmetic matches the unfused f32 kernels bit for bit; comparisons and selects work on the
  * values' bits in int arrays, masks being all ones or all zeros.
+ *
+ * <p>This class is self-contained on purpose: ops come as int codes and every loop it runs is its
+ * own, so {@link FusedKernel} can load a private copy of it per kernel (a hidden class, see
+ * {@link FusedKernel}). HotSpot compiles each copy with that kernel's profile alone; shared by every
+ * kernel, code compiled for the first program's ops was deoptimised by the next program's and then
+ * recompiled without speculation, and an Adam update ran 1.5x slower after an MLP step had run.
  */
 final class FusedLoops {
+    /** Instruction kinds of {@link #run}. */
+    static final int UNARY = 0, BINARY = 1, COMPARE = 2, SELECT = 3, TO_BITS = 4, TO_FLOAT = 5;
+    /** Unary op codes. */
+    static final int NEG = 0, ABS = 1, EXP = 2, LOG = 3, LOG1P = 4, SQRT = 5, RSQRT = 6, TANH = 7, LOGISTIC = 8,
+            SIGN = 9, FLOOR = 10, CEIL = 11;
+    /** Comparison codes. */
+    static final int EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
+
     private FusedLoops() {}
 
-    static void unary(UnaryOp op, float[] a, float[] o, int n) {
+    /**
+     * Runs instructions {@code 0..kind.length-1} over one chunk of {@code len} elements: instruction i
+     * reads slots {@code a[i]}, {@code b[i]}, {@code c[i]} and writes slot {@code dst[i]} (floats for
+     * arithmetic, bits for comparisons and selects; TO_BITS/TO_FLOAT fill slot a's other view).
+     */
+    static void run(int[] kind, int[] op, int[] a, int[] b, int[] c, int[] dst, float[][] f, int[][] bits, int len) {
+        for (int i = 0; i < kind.length; i++) {
+            switch (kind[i]) {
+                case UNARY -> unary(op[i], f[a[i]], f[dst[i]], len);
+                case BINARY -> binary(op[i], f[a[i]], f[b[i]], f[dst[i]], len);
+                case COMPARE -> compare(op[i], bits[a[i]], bits[b[i]], bits[dst[i]], len);
+                case SELECT -> select(bits[a[i]], bits[b[i]], bits[c[i]], bits[dst[i]], len);
+                // Byte copies between the views (floatToRawIntBits loops do not vectorise).
+                case TO_BITS -> MemorySegment.copy(f[a[i]], 0, MemorySegment.ofArray(bits[a[i]]), Mem.F32, 0, len);
+                case TO_FLOAT -> MemorySegment.copy(bits[a[i]], 0, MemorySegment.ofArray(f[a[i]]), Mem.I32, 0, len);
+                default -> throw new IllegalStateException("instruction kind " + kind[i]);
+            }
+        }
+    }
+
+    /** The code of a unary op for {@link #unary}; every result equals {@code (float) Elementwise.unaryDouble}. */
+    static int code(UnaryOp op) {
+        return switch (op) {
+            case UnaryOp.Negate u -> NEG;
+            case UnaryOp.Abs u -> ABS;
+            case UnaryOp.Exp u -> EXP;
+            case UnaryOp.Log u -> LOG;
+            case UnaryOp.Log1p u -> LOG1P;
+            case UnaryOp.Sqrt u -> SQRT;
+            case UnaryOp.Rsqrt u -> RSQRT;
+            case UnaryOp.Tanh u -> TANH;
+            case UnaryOp.Logistic u -> LOGISTIC;
+            case UnaryOp.Sign u -> SIGN;
+            case UnaryOp.Floor u -> FLOOR;
+            case UnaryOp.Ceil u -> CEIL;
+            case UnaryOp.Convert u -> throw new IllegalStateException("convert is not fused");
+        };
+    }
+
+    static int code(BinaryOp.Direction dir) {
+        return switch (dir) {
+            case EQ -> EQ;
+            case NE -> NE;
+            case LT -> LT;
+            case LE -> LE;
+            case GT -> GT;
+            case GE -> GE;
+        };
+    }
+
+    static void unary(int op, float[] a, float[] o, int n) {
         switch (op) {
-            case UnaryOp.Negate u -> {
+            case NEG -> {
                 for (int i = 0; i < n; i++) {
                     o[i] = -a[i];
                 }
             }
-            default -> {
+            case ABS -> {
                 for (int i = 0; i < n; i++) {
-                    o[i] = (float) Elementwise.unaryDouble(op, a[i]);
+                    o[i] = Math.abs(a[i]);
                 }
             }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.exp(a[i]);
+                }
+            }
+            case LOG -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.log(a[i]);
+                }
+            }
+            case LOG1P -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.log1p(a[i]);
+                }
+            }
+            case SQRT -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.sqrt(a[i]);
+                }
+            }
+            case RSQRT -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) (1.0 / Math.sqrt(a[i]));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.tanh(a[i]);
+                }
+            }
+            case LOGISTIC -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) (1.0 / (1.0 + Math.exp(-(double) a[i])));
+                }
+            }
+            case SIGN -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.signum((double) a[i]);
+                }
+            }
+            case FLOOR -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.floor(a[i]);
+                }
+            }
+            case CEIL -> {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) Math.ceil(a[i]);
+                }
+            }
+            default -> throw new IllegalStateException("unary op code " + op);
         }
     }
 
@@ -72,7 +188,7 @@ final class FusedLoops {
      * NaN on either side makes every direction false but NE. Integer arithmetic only, so the loops
      * vectorise where a float compare-and-branch would mispredict on every other element.
      */
-    static void compare(BinaryOp.Direction dir, int[] a, int[] b, int[] o, int n) {
+    static void compare(int dir, int[] a, int[] b, int[] o, int n) {
         switch (dir) {
             case EQ -> {
                 for (int i = 0; i < n; i++) {
@@ -104,6 +220,7 @@ final class FusedLoops {
                     o[i] = ~lt(key(a[i]), key(b[i])) & ordered(a[i], b[i]);
                 }
             }
+            default -> throw new IllegalStateException("comparison code " + dir);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.graph.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -64,6 +65,14 @@ class WideFusionTest {
         };
     }
 
+    private static int[] nanBlind(float[] v) {
+        int[] r = bits(v);
+        for (int i = 0; i < v.length; i++) {
+            r[i] = Float.isNaN(v[i]) ? 0x7FC00000 : r[i];
+        }
+        return r;
+    }
+
     private static int[] bits(float[] v) {
         int[] r = new int[v.length];
         for (int i = 0; i < v.length; i++) {
@@ -102,6 +111,52 @@ class WideFusionTest {
             case GT -> a.gt(b);
             case GE -> a.ge(b);
         };
+    }
+
+    /**
+     * Every unary op fused behind a multiply, over special values and ordinary ones, on kernels large
+     * enough to run a private copy of the loops: bit for bit what the unfused f32 kernels compute.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unaryOps")
+    void fusedUnaryOpsMatchTheUnfusedKernels(UnaryOp op) {
+        GraphBuilder g = new GraphBuilder();
+        Tensor a = g.input("a", DType.F32, ROWS, COLS);
+        Tensor b = g.input("b", DType.F32, ROWS, COLS);
+        Tensor product = a.mul(b);
+        Graph graph = g.buildTensors(List.of(g.wrap(g.add(op, product.node())).add(b)));
+        float[][] in = operands();
+        float[] expected = new float[N];
+        for (int i = 0; i < N; i++) {
+            expected[i] = (float) Elementwise.unaryDouble(op, in[0][i] * in[1][i]) + in[1][i];
+        }
+        // Bit for bit, except that any NaN matches any NaN: which payload survives an arithmetic op is
+        // the hardware's choice (scalar and vector code differ), and IEEE leaves it open.
+        for (Device device : List.of(ONE, THREE)) {
+            assertArrayEquals(nanBlind(expected), nanBlind(run(device, graph, in).getFirst().floats()), op + " on " + device);
+        }
+        try (var e = (Nd4jExecutable) THREE.compile(graph)) {
+            assertEquals(1, e.scheduledSteps(), "one fused kernel");
+        }
+    }
+
+    static List<UnaryOp> unaryOps() {
+        return List.of(new UnaryOp.Negate(), new UnaryOp.Abs(), new UnaryOp.Exp(), new UnaryOp.Log(),
+                new UnaryOp.Log1p(), new UnaryOp.Sqrt(), new UnaryOp.Rsqrt(), new UnaryOp.Tanh(),
+                new UnaryOp.Logistic(), new UnaryOp.Sign(), new UnaryOp.Floor(), new UnaryOp.Ceil());
+    }
+
+    /** Large kernels run a copy of the loops of their own (a hidden class); small ones share the class. */
+    @Test
+    void largeKernelsGetPrivateLoops() throws Throwable {
+        var own = PrivateLoops.runner(true);
+        var again = PrivateLoops.runner(true);
+        var shared = PrivateLoops.runner(false);
+        assertEquals(true, own != again && own != shared, "each large kernel has its own handle");
+        float[][] f = {{1f, 2f}, {3f, 4f}, new float[2]};
+        own.invokeExact(new int[] {FusedLoops.BINARY}, new int[] {BinaryLoops.MUL}, new int[] {0}, new int[] {1},
+                new int[] {-1}, new int[] {2}, f, new int[3][], 2);
+        assertArrayEquals(new float[] {3f, 8f}, f[2]);
     }
 
     /** ReLU's backward as autodiff writes it: g * select(x > 0, 1, select(x == 0, 0.5, 0)). */
