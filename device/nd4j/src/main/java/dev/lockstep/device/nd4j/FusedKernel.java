@@ -52,9 +52,11 @@ final class FusedKernel {
     private final boolean[] full;
     private final boolean[] leafFloat;
     private final boolean[] leafBits;
-    private final Instr[] code;
     /** The program as {@link FusedLoops#run} takes it. */
     private final int[] kinds, ops, as, bs, cs, dsts;
+    /** Per instruction: the store its result goes to (-1: none), and whether that result is bits. */
+    private final int[] stores;
+    private final boolean[] storesBits;
     /** {@link FusedLoops#run} of this kernel's private copy of {@link FusedLoops}. */
     private final MethodHandle runner;
     private final int rootSlot;
@@ -83,7 +85,7 @@ final class FusedKernel {
         int rs = prog.emit(root);
         this.rootSlot = rs;
         this.rootIsBits = !prog.isFloat.get(rs);
-        this.code = prog.code.toArray(new Instr[0]);
+        Instr[] code = prog.code.toArray(new Instr[0]);
         int count = code.length;
         this.kinds = new int[count];
         this.ops = new int[count];
@@ -91,6 +93,8 @@ final class FusedKernel {
         this.bs = new int[count];
         this.cs = new int[count];
         this.dsts = new int[count];
+        this.stores = new int[count];
+        this.storesBits = new boolean[count];
         for (int i = 0; i < count; i++) {
             Instr ins = code[i];
             kinds[i] = switch (ins.kind) {
@@ -111,6 +115,8 @@ final class FusedKernel {
             bs[i] = ins.b;
             cs[i] = ins.c;
             dsts[i] = ins.dst;
+            stores[i] = ins.store;
+            storesBits[i] = ins.kind == Kind.COMPARE || ins.kind == Kind.SELECT;
         }
         this.leafFloat = new boolean[leaves];
         this.leafBits = new boolean[leaves];
@@ -191,10 +197,9 @@ final class FusedKernel {
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
-            for (Instr ins : code) {
-                if (ins.store >= 0) {
-                    write(f, b, ins.dst, ins.kind == Kind.COMPARE || ins.kind == Kind.SELECT,
-                            in[leaves + ins.store], base, len);
+            for (int i = 0; i < stores.length; i++) {
+                if (stores[i] >= 0) {
+                    write(f, b, dsts[i], storesBits[i], in[leaves + stores[i]], base, len);
                 }
             }
             write(f, b, rootSlot, rootIsBits, o, base, len);
