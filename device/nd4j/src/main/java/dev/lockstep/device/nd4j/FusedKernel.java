@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,8 +34,8 @@ final class FusedKernel {
     /** Below this many elements a hand-off to another thread costs more than it saves. */
     static final long PARALLEL_MIN = 1 << 15;
     /**
-     * From this many elements a kernel runs its own copy of the loops; smaller ones share one, since
-     * each copy costs a JIT compilation and their per-element time matters little.
+     * From this many elements a kernel runs a copy of the loops for its op sequence; smaller ones share
+     * one, since each copy costs a JIT compilation and their per-element time matters little.
      */
     static final long PRIVATE_MIN = 1 << 14;
 
@@ -126,7 +127,8 @@ final class FusedKernel {
         }
         int parts = workers != null && n >= PARALLEL_MIN ? workers.size() : 1;
         this.workers = parts > 1 ? workers : null;
-        this.runner = PrivateLoops.runner(n >= PRIVATE_MIN);
+        this.runner = PrivateLoops.runner(n >= PRIVATE_MIN
+                ? Arrays.toString(kinds) + Arrays.toString(ops) : null);
         int slots = prog.needFloat.size();
         this.floats = new float[parts][slots][];
         this.bits = new int[parts][slots][];

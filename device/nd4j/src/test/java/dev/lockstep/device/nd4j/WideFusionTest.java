@@ -146,13 +146,16 @@ class WideFusionTest {
                 new UnaryOp.Logistic(), new UnaryOp.Sign(), new UnaryOp.Floor(), new UnaryOp.Ceil());
     }
 
-    /** Large kernels run a copy of the loops of their own (a hidden class); small ones share the class. */
+    /** Large kernels run a copy of the loops per op sequence (a hidden class); small ones share the class. */
     @Test
     void largeKernelsGetPrivateLoops() throws Throwable {
-        var own = PrivateLoops.runner(true);
-        var again = PrivateLoops.runner(true);
-        var shared = PrivateLoops.runner(false);
-        assertEquals(true, own != again && own != shared, "each large kernel has its own handle");
+        var own = PrivateLoops.runner("[1][2]");
+        var same = PrivateLoops.runner("[1][2]");
+        var other = PrivateLoops.runner("[1][3]");
+        var shared = PrivateLoops.runner(null);
+        assertEquals(true, own == same && own != other && own != shared && other != shared,
+                "one copy per op sequence, apart from the shared class");
+        assertEquals(true, PrivateLoops.copy() != PrivateLoops.copy(), "each copy is a new class");
         float[][] f = {{1f, 2f}, {3f, 4f}, new float[2]};
         own.invokeExact(new int[] {FusedLoops.BINARY}, new int[] {BinaryLoops.MUL}, new int[] {0}, new int[] {1},
                 new int[] {-1}, new int[] {2}, f, new int[3][], 2);
