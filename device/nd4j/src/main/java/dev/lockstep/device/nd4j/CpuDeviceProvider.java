@@ -1,14 +1,13 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.device.Device;
-import dev.lockstep.device.DeviceProvider;
 
 /**
  * Device {@code cpu}: nd4j-native with OpenBLAS, on {@code threads} compute threads. OpenBLAS's
  * thread count is set process-wide when the device opens (OpenBLAS and ND4J's OpenMP pool are each
  * one per process). Several workers sharing a machine should divide the cores between them.
  */
-public final class CpuDeviceProvider implements DeviceProvider {
+public final class CpuDeviceProvider extends Nd4jProvider {
     /** Who runs a large gemm on several threads. */
     public enum GemmThreading {
         /**
@@ -30,7 +29,6 @@ public final class CpuDeviceProvider implements DeviceProvider {
 
     private final int threads;
     private final GemmThreading threading;
-    private volatile String unusable;
 
     /** Every available core, the device's own threads (the ServiceLoader entry point). */
     public CpuDeviceProvider() {
@@ -55,25 +53,13 @@ public final class CpuDeviceProvider implements DeviceProvider {
     }
 
     @Override
-    public boolean isUsable() {
-        return unusableReason().isEmpty();
-    }
-
-    @Override
-    public String unusableReason() {
-        String r = unusable;
-        if (r == null) {
-            r = Backends.probe(Backends.NATIVE_BACKEND, "nd4j-native");
-            unusable = r;
-        }
-        return r;
+    String probe() {
+        return Backends.probe(Backends.NATIVE_BACKEND, "nd4j-native");
     }
 
     @Override
     public Device open() {
-        if (!isUsable()) {
-            throw new IllegalStateException("device cpu is not usable: " + unusableReason());
-        }
+        requireUsable();
         boolean split = threading == GemmThreading.SPLIT;
         Backends.configureThreads(split ? 1 : threads);
         return new Nd4jDevice("cpu", true, split ? threads : 1);

@@ -3,10 +3,10 @@ package dev.lockstep.device.nd4j;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
+import dev.lockstep.device.Signature;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Graph;
-import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.TensorType;
 import java.lang.foreign.MemorySegment;
@@ -100,37 +100,22 @@ final class Nd4jExecutable implements Executable {
     }
 
     private void bind(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
-        var params = graph.parameters();
-        if (inputs.size() != params.size()) {
-            throw new IllegalArgumentException("graph takes " + params.size() + " inputs, got " + inputs.size());
-        }
-        for (int p = 0; p < params.size(); p++) {
-            NdBuffer b = check(inputs.get(p), params.get(p).type(),
-                    "input " + p + " '" + ((LeafOp.Parameter) params.get(p).op()).name() + "'");
-            slots[paramPos[p]] = b.segment();
-        }
-        if (outputs.size() != outPos.length) {
-            throw new IllegalArgumentException("graph has " + outPos.length + " outputs, got " + outputs.size() + " buffers");
+        Signature.check(graph, inputs, outputs);
+        for (int p = 0; p < paramPos.length; p++) {
+            slots[paramPos[p]] = own(inputs.get(p), Signature.inputName(graph, p)).segment();
         }
         for (int k = 0; k < outPos.length; k++) {
-            NdBuffer b = check(outputs.get(k), graph.outputs().get(k).type(), "output " + k);
-            for (Buffer in : inputs) {
-                if (in == b) {
-                    throw new IllegalArgumentException("output " + k + " aliases an input buffer; outputs must be distinct");
-                }
-            }
+            NdBuffer b = own(outputs.get(k), "output " + k);
             if (direct[outPos[k]]) {
                 slots[outPos[k]] = b.segment();
             }
         }
     }
 
-    private NdBuffer check(Buffer buffer, TensorType expected, String what) {
+    /** A buffer {@link Signature#check} accepted, as this device's own and open. */
+    private NdBuffer own(Buffer buffer, String what) {
         if (!(buffer instanceof NdBuffer b) || b.device() != device) {
             throw new IllegalArgumentException(what + " is not a buffer of device " + device.name() + ": " + buffer);
-        }
-        if (!b.type().equals(expected)) {
-            throw new IllegalArgumentException(what + " has type " + b.type() + ", expected " + expected);
         }
         if (b.isClosed()) {
             throw new IllegalArgumentException(what + " is closed");
