@@ -71,13 +71,13 @@ public final class DataWaitBench {
     }
 
     /** Bytes 0..255 (IDX ubyte, held as i32) as f32 in [0, 1], shaped [28, 28, 1]; labels as i32 scalars. */
-    static Map<String, dev.lockstep.device.HostTensor> normalize(Map<String, dev.lockstep.device.HostTensor> ex) {
+    static Map<String, dev.lockstep.tensor.HostTensor> normalize(Map<String, dev.lockstep.tensor.HostTensor> ex) {
         int[] pixels = (int[]) ex.get("image").array();
         float[] v = new float[pixels.length];
         for (int i = 0; i < v.length; i++) {
             v[i] = pixels[i] * (1f / 255f);
         }
-        return Map.of("image", dev.lockstep.device.HostTensor.ofFloats(v, 28, 28, 1),
-                "label", dev.lockstep.device.HostTensor.ofInts(new int[] {((int[]) ex.get("label").array())[0]}));
+        return Map.of("image", dev.lockstep.tensor.HostTensor.ofFloats(v, 28, 28, 1),
+                "label", dev.lockstep.tensor.HostTensor.ofInts(new int[] {((int[]) ex.get("label").array())[0]}));
     }
 }

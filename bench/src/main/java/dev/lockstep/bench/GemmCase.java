@@ -3,13 +3,13 @@ package dev.lockstep.bench;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.nd4j.NativeBuffers;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -85,7 +85,7 @@ final class GemmCase implements AutoCloseable {
         return c.toHost().floats()[0];
     }
 
-    private static HostTensor random(dev.lockstep.graph.TensorType t, long seed) {
+    private static HostTensor random(dev.lockstep.tensor.TensorType t, long seed) {
         float[] v = new float[(int) t.shape().size()];
         var r = new java.util.SplittableRandom(seed);
         for (int i = 0; i < v.length; i++) {

@@ -1,13 +1,13 @@
 package dev.lockstep.bench;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Functions;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.autodiff.Autodiff;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -2,11 +2,11 @@ package dev.lockstep.cli;
 
 import dev.lockstep.cli.spec.Job;
 import dev.lockstep.data.DatasetIterator;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.device.xla.StableHloEmitter;
 import dev.lockstep.estimator.Batch;
 import dev.lockstep.estimator.Estimator;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.estimator.checkpoint.Checkpoint;
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
+import dev.lockstep.tensor.HostTensor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.HostTensor;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;

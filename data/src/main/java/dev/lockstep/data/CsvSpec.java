@@ -1,6 +1,6 @@
 package dev.lockstep.data;
 
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.lockstep.data;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.proto.v1.Example;
 import dev.lockstep.proto.v1.Feature;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,14 @@
 package dev.lockstep.data;
 
 import com.google.protobuf.ByteString;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.proto.v1.Example;
 import dev.lockstep.proto.v1.Feature;
 import dev.lockstep.proto.v1.Features;
 import dev.lockstep.proto.v1.FloatList;
 import dev.lockstep.proto.v1.Int64List;
+import dev.lockstep.tensor.TensorType;
 import java.lang.reflect.Array;
 import java.util.LinkedHashMap;
 import java.util.List;

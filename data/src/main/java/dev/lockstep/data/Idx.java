@@ -1,8 +1,8 @@
 package dev.lockstep.data;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,6 +1,6 @@
 package dev.lockstep.data;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

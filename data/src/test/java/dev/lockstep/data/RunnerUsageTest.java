@@ -2,8 +2,8 @@ package dev.lockstep.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.HostTensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

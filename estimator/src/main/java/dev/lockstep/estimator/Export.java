@@ -2,11 +2,11 @@ package dev.lockstep.estimator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.estimator.checkpoint.SafeTensors;
 import dev.lockstep.graph.Graph;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Program;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.lockstep.estimator;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Functions;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.Losses;
 import dev.lockstep.nn.Mode;
+import dev.lockstep.tensor.DType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,9 +1,7 @@
 package dev.lockstep.estimator;
 
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Optimizer;
@@ -11,6 +9,8 @@ import dev.lockstep.nn.Program;
 import dev.lockstep.nn.Scope;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.nn.VariableSpec;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

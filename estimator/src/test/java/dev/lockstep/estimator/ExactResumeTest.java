@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.lockstep.data.Dataset;
 import dev.lockstep.data.Examples;
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.layers.Activation;
 import dev.lockstep.nn.layers.Dense;
 import dev.lockstep.nn.layers.Dropout;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

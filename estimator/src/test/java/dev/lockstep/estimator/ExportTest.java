@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
 import dev.lockstep.estimator.checkpoint.SafeTensors;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,9 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.Shape;
 import static dev.lockstep.graph.ShapeRules.check;
 
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Shape rules of gather and scatter (see {@link ShapeRules}). */

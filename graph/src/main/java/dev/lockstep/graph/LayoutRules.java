@@ -1,8 +1,10 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.Shape;
 import static dev.lockstep.graph.ShapeRules.check;
 import static dev.lockstep.graph.ShapeRules.checkAxes;
 
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Shape rules of the layout family (see {@link ShapeRules}). */

@@ -1,5 +1,6 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.Shape;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.DType;
 import java.util.Objects;
 
 /** Reductions over a set of axes, lowered to {@code stablehlo.reduce} with the matching body. */

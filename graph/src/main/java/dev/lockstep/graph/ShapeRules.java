@@ -1,5 +1,8 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.Arrays;
 import java.util.List;
 

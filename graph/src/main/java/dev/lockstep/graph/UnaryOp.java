@@ -1,5 +1,6 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.DType;
 import java.util.Objects;
 
 /** Elementwise ops of one operand. The result has the operand's type (Convert: its shape). */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

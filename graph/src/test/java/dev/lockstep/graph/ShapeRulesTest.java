@@ -1,9 +1,11 @@
 package dev.lockstep.graph;
 
+import dev.lockstep.tensor.DType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.tensor.TensorType;
 import org.junit.jupiter.api.Test;
 
 class ShapeRulesTest {

@@ -1,7 +1,7 @@
 package dev.lockstep.nn;
 
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Threefry;
+import dev.lockstep.tensor.Shape;
 import java.nio.charset.StandardCharsets;
 
 /**

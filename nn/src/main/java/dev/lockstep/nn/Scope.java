@@ -1,13 +1,13 @@
 package dev.lockstep.nn;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.RandomBits;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;

@@ -1,10 +1,10 @@
 package dev.lockstep.nn;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.autodiff.Autodiff;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.lockstep.nn;
 
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -3,12 +3,12 @@ package dev.lockstep.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.layers.BatchNormalization;
 import dev.lockstep.nn.layers.Dense;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

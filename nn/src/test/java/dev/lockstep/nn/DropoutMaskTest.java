@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.layers.Dropout;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.lockstep.nn;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.nn.layers.Dense;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import java.util.SplittableRandom;
 

@@ -2,12 +2,12 @@ package dev.lockstep.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.layers.Activation;
 import dev.lockstep.nn.layers.Dense;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package dev.lockstep.nn;
 
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

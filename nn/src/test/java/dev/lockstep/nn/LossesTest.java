@@ -2,11 +2,11 @@ package dev.lockstep.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.Test;

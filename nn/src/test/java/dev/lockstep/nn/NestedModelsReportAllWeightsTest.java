@@ -2,10 +2,10 @@ package dev.lockstep.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.layers.Dense;
+import dev.lockstep.tensor.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.device.Device;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.layers.GRU;
 import dev.lockstep.nn.layers.LSTM;
 import dev.lockstep.nn.layers.Recurrent;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.ReferenceDevice;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.nn.layers.Activation;
 import dev.lockstep.nn.layers.Dense;
 import dev.lockstep.nn.layers.Dropout;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

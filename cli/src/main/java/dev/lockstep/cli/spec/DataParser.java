@@ -1,7 +1,7 @@
 package dev.lockstep.cli.spec;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,8 @@
 package dev.lockstep.cli.spec;
 
 import dev.lockstep.data.Dataset;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ public sealed interface DataSpec {
      */
     record Csv(List<String> patterns, boolean header, char delimiter, List<Column> columns,
                Map<String, List<String>> features) implements DataSpec {
-        public record Column(String name, int index, dev.lockstep.graph.DType dtype) {}
+        public record Column(String name, int index, dev.lockstep.tensor.DType dtype) {}
 
         public Csv {
             patterns = List.copyOf(patterns);

@@ -2,11 +2,11 @@ package dev.lockstep.cli.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.nn.Mode;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

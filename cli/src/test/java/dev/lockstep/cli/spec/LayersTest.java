@@ -3,13 +3,13 @@ package dev.lockstep.cli.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Regularizer;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.VariableSpec;
+import dev.lockstep.tensor.TensorType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ class LayersTest {
         for (Case c : CASES) {
             Module m = build(c.yaml(), Optional.empty());
             TensorType out = Traces.trace(m, Mode.TRAIN, c.input()).getFirst().type();
-            assertEquals(dev.lockstep.graph.Shape.of(c.output()), out.shape(), c.yaml());
+            assertEquals(dev.lockstep.tensor.Shape.of(c.output()), out.shape(), c.yaml());
             String vars = m.variables().stream().map(VariableSpec::path).collect(Collectors.joining(", "));
             assertEquals(c.variables(), vars, c.yaml());
         }

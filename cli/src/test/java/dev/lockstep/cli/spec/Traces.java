@@ -2,10 +2,10 @@ package dev.lockstep.cli.spec;
 
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Scope;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.yaml.snakeyaml.Yaml;
 

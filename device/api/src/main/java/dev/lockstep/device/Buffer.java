@@ -1,6 +1,7 @@
 package dev.lockstep.device;
 
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 
 /** A tensor in device memory. Owned by whoever created it; close it to free the memory. */
 public interface Buffer extends AutoCloseable {

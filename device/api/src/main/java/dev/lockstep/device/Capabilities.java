@@ -1,9 +1,9 @@
 package dev.lockstep.device;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.OpKind;
+import dev.lockstep.tensor.DType;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -1,7 +1,8 @@
 package dev.lockstep.device;
 
 import dev.lockstep.graph.Graph;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * An accelerator (or the CPU) that compiles graphs and owns buffers. A device compiles a graph for

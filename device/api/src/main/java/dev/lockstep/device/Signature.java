@@ -2,7 +2,7 @@ package dev.lockstep.device;
 
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.LeafOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.lockstep.estimator.checkpoint;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.lockstep.estimator.checkpoint;
 
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.nn.VariableSpec;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import java.util.TreeMap;
 

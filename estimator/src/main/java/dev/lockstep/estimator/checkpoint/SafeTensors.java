@@ -3,8 +3,8 @@ package dev.lockstep.estimator.checkpoint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -64,7 +64,8 @@ public final class SafeTensors {
         ObjectNode header = Json.MAPPER.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode m = header.putObject(SafeTensorsHeader.METADATA_KEY);
-            metadata.forEach((k, v) -> m.put(Objects.requireNonNull(k, "metadata key"),
+            // Sorted, so the same checkpoint always has the same bytes (a Map.of would not be).
+            new TreeMap<>(metadata).forEach((k, v) -> m.put(Objects.requireNonNull(k, "metadata key"),
                     Objects.requireNonNull(v, () -> "metadata value of " + k)));
         }
         long offset = 0;

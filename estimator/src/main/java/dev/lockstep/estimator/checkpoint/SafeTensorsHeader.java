@@ -2,8 +2,8 @@ package dev.lockstep.estimator.checkpoint;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.lockstep.estimator.checkpoint;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

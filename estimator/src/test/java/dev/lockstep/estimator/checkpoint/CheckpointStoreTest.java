@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

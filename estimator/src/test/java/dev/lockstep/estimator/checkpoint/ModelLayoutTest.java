@@ -2,14 +2,14 @@ package dev.lockstep.estimator.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.nn.Losses;
 import dev.lockstep.nn.Optimizer;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.nn.layers.BatchNormalization;
 import dev.lockstep.nn.layers.Dense;
+import dev.lockstep.tensor.TensorType;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

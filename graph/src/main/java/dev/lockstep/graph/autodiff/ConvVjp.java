@@ -2,7 +2,7 @@ package dev.lockstep.graph.autodiff;
 
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.Shape;
 
 /**
  * Convolution's cotangents are convolutions in the same channels-last layout

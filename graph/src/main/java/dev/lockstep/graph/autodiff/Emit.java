@@ -1,7 +1,6 @@
 package dev.lockstep.graph.autodiff;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.LeafOp;
@@ -9,9 +8,10 @@ import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Op;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package dev.lockstep.graph.autodiff;
 
 import dev.lockstep.graph.BinaryOp.Direction;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.ReduceOp;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,12 +3,12 @@ package dev.lockstep.graph.autodiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.OpKind;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.DType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,16 +1,16 @@
 package dev.lockstep.graph.autodiff;
 
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Functions;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.ReduceOp.Reduction;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -1,10 +1,10 @@
 package dev.lockstep.nn.layers;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Layer;
 import dev.lockstep.nn.Scope;
+import dev.lockstep.tensor.DType;
 
 /** Looks up rows of {@code embeddings} [vocabulary, dim] by integer ids of any shape (gather). */
 public final class Embedding extends Layer {

@@ -40,7 +40,7 @@ public final class LSTM extends Recurrent {
     /** Zeros except ones on the forget-gate block [H, 2H). */
     record ForgetBiasOne(int units) implements Initializer.Custom {
         @Override
-        public double[] values(dev.lockstep.graph.Shape shape, String path, long seed) {
+        public double[] values(dev.lockstep.tensor.Shape shape, String path, long seed) {
             double[] v = new double[(int) shape.size()];
             java.util.Arrays.fill(v, units, 2 * units, 1.0);
             return v;

@@ -1,10 +1,10 @@
 package dev.lockstep.nn.layers;
 
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Scope;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package dev.lockstep.nn.layers;
 
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.nn.Layer;
 import dev.lockstep.nn.Scope;
+import dev.lockstep.tensor.Shape;
 
 /** Drops whole channels of [N, T, C] (the same channels at every step), scaling kept ones by 1 / (1 - rate). */
 public final class SpatialDropout1D extends Layer {

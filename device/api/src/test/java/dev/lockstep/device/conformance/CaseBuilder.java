@@ -1,12 +1,12 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Op;
 import dev.lockstep.graph.OpKind;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

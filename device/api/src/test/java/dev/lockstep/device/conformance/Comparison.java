@@ -1,6 +1,6 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.Arrays;
 
 /** Compares a device result with the reference and describes the worst element. */

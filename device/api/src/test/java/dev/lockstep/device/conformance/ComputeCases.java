@@ -4,16 +4,16 @@ import static dev.lockstep.device.conformance.CaseBuilder.FLOATS;
 import static dev.lockstep.device.conformance.CaseBuilder.NUMERIC;
 import static dev.lockstep.device.conformance.CaseBuilder.ints;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.Input.Domain;
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.ReduceOp.Reduction;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 
 /** Contractions, convolutions, reductions, window ops and random bits. */
 final class ComputeCases {

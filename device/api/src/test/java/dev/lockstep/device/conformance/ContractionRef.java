@@ -2,7 +2,7 @@ package dev.lockstep.device.conformance;
 
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 
 /** dot_general and convolution, accumulated exactly in f64 (floats) or wrapping i64 (integers). */
 final class ContractionRef {

@@ -10,11 +10,11 @@ import dev.lockstep.device.Capabilities;
 import dev.lockstep.device.CompileException;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.OpKind;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -176,12 +176,12 @@ public abstract class DeviceConformanceTests {
         var x = b.input("conformance/weights", d, 2, 3);
         Graph g = b.buildTensors(List.of(x.abs()));
         try (Executable exe = device.compile(g);
-             Buffer wrongShape = device.upload(HostTensor.zeros(dev.lockstep.graph.TensorType.of(d, 3, 2)))) {
+             Buffer wrongShape = device.upload(HostTensor.zeros(dev.lockstep.tensor.TensorType.of(d, 3, 2)))) {
             var e = assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(wrongShape)).forEach(Buffer::close));
             assertTrue(e.getMessage().contains("conformance/weights"), "message should name the parameter: " + e.getMessage());
             DType other = dtypes.stream().filter(o -> o != d).findFirst().orElse(null);
             if (other != null) {
-                try (Buffer wrongType = device.upload(HostTensor.zeros(dev.lockstep.graph.TensorType.of(other, 2, 3)))) {
+                try (Buffer wrongType = device.upload(HostTensor.zeros(dev.lockstep.tensor.TensorType.of(other, 2, 3)))) {
                     var e2 = assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(wrongType)).forEach(Buffer::close));
                     assertTrue(e2.getMessage().contains("conformance/weights"), "message should name the parameter: " + e2.getMessage());
                 }
@@ -234,8 +234,8 @@ public abstract class DeviceConformanceTests {
         var x = b.input("conformance/x", d, 4);
         Graph g = b.buildTensors(List.of(x.neg()));
         try (Executable exe = device.compile(g);
-             Buffer in = device.upload(HostTensor.zeros(dev.lockstep.graph.TensorType.of(d, 4)));
-             Buffer badOut = device.allocate(dev.lockstep.graph.TensorType.of(d, 5))) {
+             Buffer in = device.upload(HostTensor.zeros(dev.lockstep.tensor.TensorType.of(d, 4)));
+             Buffer badOut = device.allocate(dev.lockstep.tensor.TensorType.of(d, 5))) {
             assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(in, in), List.of(badOut)),
                     "two inputs for a one-parameter graph");
             var e = assertThrows(IllegalArgumentException.class, () -> exe.execute(List.of(in), List.of(badOut)),

@@ -7,15 +7,15 @@ import static dev.lockstep.device.conformance.CaseBuilder.ints;
 
 import dev.lockstep.device.conformance.Input.Domain;
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.OpKind;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Cases for leaves, elementwise ops, select and broadcasting patterns. */

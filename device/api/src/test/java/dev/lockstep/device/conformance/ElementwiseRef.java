@@ -1,9 +1,9 @@
 package dev.lockstep.device.conformance;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * Elementwise semantics: floats computed in f64 and rounded to the dtype once; integers in exact

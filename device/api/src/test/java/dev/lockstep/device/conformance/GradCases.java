@@ -1,12 +1,11 @@
 package dev.lockstep.device.conformance;
 
 import static dev.lockstep.device.conformance.CaseBuilder.ints;
-import static dev.lockstep.graph.DType.F64;
+import static dev.lockstep.tensor.DType.F64;
 
 import dev.lockstep.device.conformance.Input.Domain;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.LayoutOp;
@@ -15,9 +14,10 @@ import dev.lockstep.graph.OpKind;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.ReduceOp.Reduction;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.UnaryOp;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.device.Capabilities;
 import dev.lockstep.device.Device;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.OpKind;
+import dev.lockstep.tensor.DType;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.DynamicTest;

@@ -2,8 +2,8 @@ package dev.lockstep.device.conformance;
 
 import static dev.lockstep.device.conformance.CaseBuilder.ints;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.IndexOp;
+import dev.lockstep.tensor.DType;
 import java.util.List;
 
 /**

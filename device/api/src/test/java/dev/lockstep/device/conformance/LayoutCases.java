@@ -3,9 +3,9 @@ package dev.lockstep.device.conformance;
 import static dev.lockstep.device.conformance.CaseBuilder.ALL;
 import static dev.lockstep.device.conformance.CaseBuilder.ints;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.LayoutOp;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 

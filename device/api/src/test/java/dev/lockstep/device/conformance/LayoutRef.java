@@ -2,7 +2,7 @@ package dev.lockstep.device.conformance;
 
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.LayoutOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /**

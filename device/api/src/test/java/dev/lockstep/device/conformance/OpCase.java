@@ -1,9 +1,9 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.OpKind;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
 
 /**

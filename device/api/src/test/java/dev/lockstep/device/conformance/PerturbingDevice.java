@@ -4,10 +4,10 @@ import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Capabilities;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.OpKind;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import java.util.function.Predicate;
 

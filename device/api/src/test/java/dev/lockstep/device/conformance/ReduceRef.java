@@ -1,9 +1,9 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.ReduceOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * Reductions and window ops. Float accumulators are f64 and rounded to the dtype once at the end;

@@ -1,6 +1,5 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
@@ -13,10 +12,11 @@ import dev.lockstep.graph.Op;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.Threefry;
 import dev.lockstep.graph.UnaryOp;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

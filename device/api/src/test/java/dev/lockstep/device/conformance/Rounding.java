@@ -1,6 +1,6 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 
 /**
  * Rounds exact (f64) results to a dtype: floats to nearest-even at the dtype's precision,

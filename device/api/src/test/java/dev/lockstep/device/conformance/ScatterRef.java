@@ -1,7 +1,7 @@
 package dev.lockstep.device.conformance;
 
 import dev.lockstep.graph.IndexOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * StableHLO scatter with an add combiner. Each update's scatter dims pick an index vector whose

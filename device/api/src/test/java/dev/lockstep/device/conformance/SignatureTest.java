@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Signature;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

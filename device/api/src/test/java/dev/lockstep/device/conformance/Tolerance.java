@@ -1,6 +1,6 @@
 package dev.lockstep.device.conformance;
 
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 
 /**
  * How far a device result may be from the reference: {@code |actual - expected| <= abs * scale +

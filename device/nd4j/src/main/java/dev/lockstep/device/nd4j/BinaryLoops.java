@@ -3,7 +3,7 @@ package dev.lockstep.device.nd4j;
 import static dev.lockstep.device.nd4j.Mem.F32;
 import static dev.lockstep.device.nd4j.Mem.F64;
 
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import java.lang.foreign.MemorySegment;
 
 /** Typed loops of the arithmetic binary ops; one loop per op so each stays simple enough to vectorise. */

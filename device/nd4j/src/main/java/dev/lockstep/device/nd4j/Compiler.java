@@ -1,11 +1,11 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.device.CompileException;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
+import dev.lockstep.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * Convolution with every StableHLO option of {@link Convolution} (strides, padding, lhs and rhs

@@ -4,9 +4,9 @@ import static dev.lockstep.device.nd4j.Mem.F32;
 import static dev.lockstep.device.nd4j.Mem.F64;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;

@@ -1,15 +1,15 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.Op;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -10,9 +10,9 @@ import dev.lockstep.graph.Op;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Select;
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.UnaryOp;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Picks the kernel for a node: an exhaustive switch, so a new op without a kernel does not compile. */

@@ -1,7 +1,7 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.LayoutOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Layout kernels, each a {@link Strided} copy (plus a fill for pad). Reshape aliases instead. */

@@ -1,6 +1,6 @@
 package dev.lockstep.device.nd4j;
 
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -8,7 +8,7 @@ import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 

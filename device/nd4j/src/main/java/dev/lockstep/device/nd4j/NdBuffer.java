@@ -1,8 +1,8 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.device.Buffer;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -41,7 +41,7 @@ final class NdBuffer implements Buffer {
         MemorySegment s = block.segment();
         int n = h.size();
         switch (h.array()) {
-            case float[] f when type.dtype() == dev.lockstep.graph.DType.F32 ->
+            case float[] f when type.dtype() == dev.lockstep.tensor.DType.F32 ->
                     MemorySegment.copy(s, Mem.F32, 0, f, 0, n);
             case float[] f -> {
                 for (int i = 0; i < n; i++) {
@@ -71,7 +71,7 @@ final class NdBuffer implements Buffer {
         MemorySegment s = block.segment();
         int n = tensor.size();
         switch (tensor.array()) {
-            case float[] f when type.dtype() == dev.lockstep.graph.DType.F32 ->
+            case float[] f when type.dtype() == dev.lockstep.tensor.DType.F32 ->
                     MemorySegment.copy(f, 0, s, Mem.F32, 0, n);
             case float[] f -> {
                 for (int i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 package dev.lockstep.device.nd4j;
 
-import dev.lockstep.graph.TensorType;
 import dev.lockstep.graph.Threefry;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 
 /**

@@ -1,9 +1,9 @@
 package dev.lockstep.device.nd4j;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.ReduceOp;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 
 /**

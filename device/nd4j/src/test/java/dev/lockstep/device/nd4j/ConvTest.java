@@ -4,10 +4,10 @@ import static dev.lockstep.device.nd4j.Cpu.assertValues;
 import static dev.lockstep.device.nd4j.Cpu.run1;
 
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +56,8 @@ class ConvTest {
         Tensor k = b.input("k", DType.F64, 2, 2, 1, 1);
         var c = new Convolution(new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1}, new int[] {2, 2}, 1);
         var out = run1(b.buildTensors(List.of(x.conv(k, c))),
-                dev.lockstep.device.HostTensor.ofDoubles(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 3, 3, 1),
-                dev.lockstep.device.HostTensor.ofDoubles(new double[] {1, 1, 1, 1}, 2, 2, 1, 1));
+                dev.lockstep.tensor.HostTensor.ofDoubles(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 3, 3, 1),
+                dev.lockstep.tensor.HostTensor.ofDoubles(new double[] {1, 1, 1, 1}, 2, 2, 1, 1));
         assertValues(out, Shape.of(1, 1, 1, 1), 20);
     }
 }

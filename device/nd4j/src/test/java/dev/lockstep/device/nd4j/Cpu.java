@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.Graph;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 

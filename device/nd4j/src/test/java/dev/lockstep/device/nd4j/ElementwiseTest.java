@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.GraphBuilder;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import org.junit.jupiter.api.Test;
 
 class ElementwiseTest {

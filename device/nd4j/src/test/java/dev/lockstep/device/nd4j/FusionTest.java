@@ -3,11 +3,11 @@ package dev.lockstep.device.nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,11 +3,11 @@ package dev.lockstep.device.nd4j;
 import static dev.lockstep.device.nd4j.Cpu.assertValues;
 import static dev.lockstep.device.nd4j.Cpu.run1;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.GraphBuilder;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

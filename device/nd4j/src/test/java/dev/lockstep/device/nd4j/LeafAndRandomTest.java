@@ -5,14 +5,14 @@ import static dev.lockstep.device.nd4j.Cpu.run1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.RandomBits;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.graph.Threefry;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,13 +3,13 @@ package dev.lockstep.device.nd4j;
 import static dev.lockstep.device.nd4j.Cpu.assertValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class NarrowedOperandsTest {
     void splatConstantBranchOfSelect() {
         GraphBuilder b = new GraphBuilder();
         Tensor x = b.input("x", DType.F32, 4);
-        Tensor half = b.constant(dev.lockstep.graph.TensorType.of(DType.F32, 4), 0.5);
+        Tensor half = b.constant(dev.lockstep.tensor.TensorType.of(DType.F32, 4), 0.5);
         Graph g = b.buildTensors(List.of(x.gt(0.0).select(x, half)));
         assertValues(Cpu.run1(g, Cpu.f32(new float[] {-1, 2, 0, 3}, 4)), Shape.of(4), 0.5, 2, 0.5, 3);
     }

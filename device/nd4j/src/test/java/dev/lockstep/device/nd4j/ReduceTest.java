@@ -4,11 +4,11 @@ import static dev.lockstep.device.nd4j.Cpu.assertValues;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.GraphBuilder;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,10 +3,10 @@ package dev.lockstep.device.nd4j;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.lockstep.device.Device;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.DType;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;

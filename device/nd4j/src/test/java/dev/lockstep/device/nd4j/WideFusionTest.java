@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lockstep.device.Device;
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.BinaryOp.Direction;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,10 +1,10 @@
 package dev.lockstep.device.xla;
 
 import dev.lockstep.graph.BinaryOp;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.UnaryOp;
+import dev.lockstep.tensor.TensorType;
 
 /** Elementwise ops: each graph op is exactly one StableHLO op. */
 final class ElementwiseLowering {

@@ -1,9 +1,9 @@
 package dev.lockstep.device.xla;
 
 import dev.lockstep.device.Buffer;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 
 /**
  * A buffer of a device whose memory is the host's (XLA on the CPU): a Java array. bf16 and f16

@@ -7,8 +7,8 @@ import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Ops that carry dimension numbers: gather, scatter-add, dot_general, convolution. */

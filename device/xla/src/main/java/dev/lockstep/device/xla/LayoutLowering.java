@@ -2,10 +2,10 @@ package dev.lockstep.device.xla;
 
 import static dev.lockstep.device.xla.Literals.i64s;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.LayoutOp;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 

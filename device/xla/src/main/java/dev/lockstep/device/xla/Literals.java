@@ -1,8 +1,8 @@
 package dev.lockstep.device.xla;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,9 @@
 package dev.lockstep.device.xla;
 
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.lockstep.device.xla;
 
 import dev.lockstep.device.CompileException;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

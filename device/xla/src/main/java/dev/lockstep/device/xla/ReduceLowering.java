@@ -3,12 +3,12 @@ package dev.lockstep.device.xla;
 import static dev.lockstep.device.xla.Literals.i64s;
 
 import dev.lockstep.graph.BinaryOp.Direction;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.ReduceOp;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
 /** Ops with combiner regions: reduce, argmax (a two-operand reduce), reduce_window, select_and_scatter. */

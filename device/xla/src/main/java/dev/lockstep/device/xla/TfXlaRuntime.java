@@ -1,7 +1,7 @@
 package dev.lockstep.device.xla;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;

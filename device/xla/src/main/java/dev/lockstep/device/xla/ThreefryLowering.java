@@ -2,7 +2,7 @@ package dev.lockstep.device.xla;
 
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.RandomBits;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.Shape;
 import java.util.HashMap;
 import java.util.Map;
 

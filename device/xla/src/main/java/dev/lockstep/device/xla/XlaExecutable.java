@@ -3,9 +3,9 @@ package dev.lockstep.device.xla;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.device.Signature;
 import dev.lockstep.graph.Graph;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
 

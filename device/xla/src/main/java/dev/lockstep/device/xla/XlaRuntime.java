@@ -1,6 +1,6 @@
 package dev.lockstep.device.xla;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
 
 /**

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.device.CompileException;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.RandomBits;
-import dev.lockstep.graph.Shape;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.tensor.Shape;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ class StableHloEmitterTest {
         assertEquals("0x3C00", Literals.element(DType.F16, 1.0));
         assertEquals("-9007199254740992", Literals.element(DType.I64, -(double) (1L << 53)));
         assertEquals("dense<[[true], [false]]> : tensor<2x1xi1>",
-                Literals.dense(dev.lockstep.graph.TensorType.of(DType.BOOL, 2, 1), new double[] {1, 0}));
+                Literals.dense(dev.lockstep.tensor.TensorType.of(DType.BOOL, 2, 1), new double[] {1, 0}));
     }
 
     // ---- the checker ----

@@ -4,8 +4,8 @@ import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.Devices;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
 import dev.lockstep.graph.Graph;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -9,12 +9,12 @@ import dev.lockstep.device.Buffer;
 import dev.lockstep.device.CompileException;
 import dev.lockstep.device.Devices;
 import dev.lockstep.device.Executable;
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,17 +2,17 @@ package dev.lockstep.device.xla;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.lockstep.device.HostTensor;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Convolution;
-import dev.lockstep.graph.DType;
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.IndexOp;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
-import dev.lockstep.graph.TensorType;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
+import dev.lockstep.tensor.TensorType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

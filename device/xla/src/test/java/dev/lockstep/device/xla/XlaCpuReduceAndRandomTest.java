@@ -3,16 +3,16 @@ package dev.lockstep.device.xla;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.lockstep.device.HostTensor;
-import dev.lockstep.graph.DType;
+import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Node;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
-import dev.lockstep.graph.Shape;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.graph.Threefry;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,5 @@
-package dev.lockstep.device;
+package dev.lockstep.tensor;
 
-import dev.lockstep.graph.DType;
-import dev.lockstep.graph.Shape;
-import dev.lockstep.graph.TensorType;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.lockstep.graph;
+package dev.lockstep.tensor;
 
 import java.util.Objects;
 

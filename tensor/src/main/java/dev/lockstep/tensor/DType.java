@@ -1,4 +1,4 @@
-package dev.lockstep.graph;
+package dev.lockstep.tensor;
 
 /** Element types of graph tensors, with their StableHLO spelling. */
 public enum DType {
