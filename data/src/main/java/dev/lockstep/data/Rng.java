@@ -14,7 +14,12 @@ final class Rng {
         return z ^ (z >>> 31);
     }
 
-    /** A 64-bit hash of the seed, a purpose name and the ids, in order. */
+    /**
+     * A 64-bit hash of the seed, a purpose name and the ids, in order. The purpose enters through
+     * String.hashCode rather than graph's Fnv1a (which data cannot depend on): changing it would
+     * reorder every shuffled stream and regenerate every synthetic data set, so checkpoints trained
+     * before would no longer be reproducible. Purposes are fixed ASCII constants, never user paths.
+     */
     static long hash(long seed, String purpose, long... ids) {
         long h = mix(seed + 0x9e3779b97f4a7c15L);
         h = mix(h ^ purpose.hashCode()); // String.hashCode is specified, so stable across JVMs

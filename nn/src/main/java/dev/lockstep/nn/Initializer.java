@@ -1,8 +1,8 @@
 package dev.lockstep.nn;
 
+import dev.lockstep.graph.Fnv1a;
 import dev.lockstep.graph.Threefry;
 import dev.lockstep.tensor.Shape;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Initial values of a variable, a pure function of (seed, path) (invariant 4): inserting a layer
@@ -92,10 +92,7 @@ public sealed interface Initializer {
         private final int k0, k1, c1;
 
         Stream(long seed, String path) {
-            long h = 0xcbf29ce484222325L;
-            for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-                h = (h ^ (b & 0xff)) * 0x100000001b3L;
-            }
+            long h = Fnv1a.hash64(path);
             this.k0 = (int) seed;
             this.k1 = (int) (seed >>> 32) ^ (int) h;
             this.c1 = (int) (h >>> 32);

@@ -1,5 +1,6 @@
 package dev.lockstep.nn;
 
+import dev.lockstep.graph.Fnv1a;
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.LeafOp;
 import dev.lockstep.graph.Node;
@@ -147,7 +148,7 @@ public final class Scope {
     public Tensor uniform(String purpose, Shape shape, DType dtype) {
         Module owner = running.peek();
         String stream = (owner == null ? "" : owner.path()) + "#" + purpose;
-        long key = seed ^ Long.rotateLeft(fnv(stream), 17);
+        long key = seed ^ Long.rotateLeft(Fnv1a.hash64(stream), 17);
         long perExample = shape.rank() == 0 ? 1 : shape.size() / Math.max(1, shape.dim(0));
         Tensor keyT = builder.constant(key & ((1L << 53) - 1), DType.I64);
         // counter = step * 2^40 + (offset * perExample): distinct per step for < 2^40 elements per step.
@@ -179,11 +180,4 @@ public final class Scope {
         }
     }
 
-    static long fnv(String s) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < s.length(); i++) {
-            h = (h ^ s.charAt(i)) * 0x100000001b3L;
-        }
-        return h;
-    }
 }
