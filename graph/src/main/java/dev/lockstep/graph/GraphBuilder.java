@@ -15,7 +15,6 @@ import java.util.Set;
  * thread-safe: one builder per trace.
  */
 public final class GraphBuilder {
-    private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final List<Node> nodes = new ArrayList<>();
     private final List<Node> parameters = new ArrayList<>();
@@ -105,18 +104,6 @@ public final class GraphBuilder {
 
     /** The first stack frame outside the graph library: the user's line that traced this op. */
     static String callerSite() {
-        return WALKER.walk(frames -> frames
-                .filter(f -> !isLibraryFrame(f.getClassName()))
-                .findFirst()
-                .map(f -> f.getFileName() + ":" + f.getLineNumber() + " (" + simple(f.getClassName()) + "." + f.getMethodName() + ")")
-                .orElse("unknown"));
-    }
-
-    private static boolean isLibraryFrame(String cls) {
-        return cls.startsWith("dev.lockstep.graph.") && !cls.endsWith("Test") && !cls.contains("Test$");
-    }
-
-    private static String simple(String cls) {
-        return cls.substring(cls.lastIndexOf('.') + 1);
+        return CallSites.firstOutside("dev.lockstep.graph.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.nn;
 
+import dev.lockstep.graph.CallSites;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.tensor.Shape;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
 public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Local> variables = new LinkedHashMap<>();
-    private final String createdAt = Sites.caller();
+    private final String createdAt = CallSites.firstOutside("dev.lockstep.nn.", "dev.lockstep.graph.");
     private Module parent;
     private String name = "";
 
