@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockstep.data.Dataset;
 import dev.lockstep.data.Examples;
@@ -16,6 +17,7 @@ import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.layers.Dense;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
+import dev.lockstep.testing.ExternalProcess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -27,7 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PrometheusScrapeTest {
     @Test
     void scrapeOfARealRunPassesPromtool(@TempDir Path dir) throws Exception {
+        Path promtool = promtool();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Sequential model = Sequential.of("logits", new Dense(2));
         Head head = new Head.Regression();
@@ -61,19 +66,24 @@ class PrometheusScrapeTest {
                     "lockstep_checkpoint_size_bytes_sum", "jvm_memory_used_bytes"}) {
                 assertTrue(scrape.contains(name), "scrape lacks " + name);
             }
-            assertPromtoolAccepts(scrape, dir);
+            assertPromtoolAccepts(promtool, scrape);
         }
     }
 
-    private static void assertPromtoolAccepts(String scrape, Path dir) throws IOException, InterruptedException {
-        Path promtool = Path.of("/usr/bin/promtool");
-        assertTrue(Files.isExecutable(promtool), "promtool is missing: install the Debian package 'prometheus' "
-                + "(.ci/run does)");
-        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
-        p.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "promtool check metrics failed:\n" + output);
+    /** The promtool on the PATH (or at /usr/bin/promtool); the test is skipped, saying how to install it, without. */
+    private static Path promtool() {
+        Optional<Path> found = ExternalProcess.onPath("promtool").or(() -> Optional.of(Path.of("/usr/bin/promtool"))
+                .filter(Files::isExecutable));
+        assumeTrue(found.isPresent(), "promtool is missing: install the Debian package 'prometheus' "
+                + "(apt-get install prometheus; .ci/run does, so CI runs this test)");
+        return found.get();
+    }
+
+    private static void assertPromtoolAccepts(Path promtool, String scrape) throws IOException, InterruptedException {
+        ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(60), scrape.getBytes(StandardCharsets.UTF_8),
+                List.of(promtool.toString(), "check", "metrics"));
+        String output = r.stdout() + r.stderr();
+        assertEquals(0, r.exitCode(), "promtool check metrics failed:\n" + output);
         assertTrue(output.isBlank(), "promtool reported lint problems:\n" + output);
     }
 }

@@ -8,16 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
+import dev.lockstep.testing.ExternalProcess;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,9 +51,7 @@ class PythonCrossCheckTest {
 
     private static boolean pythonCan(String code) {
         try {
-            Process p = new ProcessBuilder(PYTHON, "-c", code).redirectErrorStream(true).start();
-            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return ExternalProcess.run(Duration.ofSeconds(60), new byte[0], List.of(PYTHON, "-c", code)).exitCode() == 0;
         } catch (IOException e) {
             return false;  // no interpreter at that path
         } catch (InterruptedException e) {
@@ -69,14 +67,11 @@ class PythonCrossCheckTest {
         }
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString()));
         cmd.addAll(List.of(args));
-        Path err = dir.resolve(resource + ".stderr");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new AssertionError(resource + " failed: " + Files.readString(err));
+        ExternalProcess.Result r = ExternalProcess.run(Duration.ofSeconds(120), new byte[0], cmd);
+        if (r.exitCode() != 0) {
+            throw new AssertionError(resource + " failed (exit " + r.exitCode() + "): " + r.stderr());
         }
-        return Json.MAPPER.readTree(new String(out, StandardCharsets.UTF_8));
+        return Json.MAPPER.readTree(r.stdout());
     }
 
     /** Shape and every value of {@code expected} match what Python reported. */
