@@ -9,7 +9,8 @@ public final class CorruptRecordException extends RuntimeException {
 
     CorruptRecordException(Path file, long offset, String reason) {
         super("corrupt TFRecord in " + file + " at byte offset " + offset + ": " + reason
-                + " (re-create the file, or open it with skipCorrupt to skip and count corrupt records)");
+                + " (re-create the file, or skip and count corrupt records: set skip_corrupt: true under the"
+                + " tfrecord data source of the job spec, or use TfRecordOptions.skipCorrupt(true) from Java)");
         this.file = file;
         this.offset = offset;
     }

@@ -29,6 +29,9 @@ public final class DatasetIterator<T> implements Iterator<T>, AutoCloseable {
             engine.save(beforePeek);
             peeked = fetch();
             ended = peeked == null;
+            if (ended) {
+                counters.publishPending(); // skips at the end of the data: nothing follows to pass them
+            }
         }
         return peeked != null;
     }
@@ -37,6 +40,7 @@ public final class DatasetIterator<T> implements Iterator<T>, AutoCloseable {
     public T next() {
         T t = peeked != null ? peeked : ended ? null : fetch();
         peeked = null;
+        counters.publishPending(); // the skips before t: the consumer has now passed them
         if (t == null) {
             ended = true;
             throw new NoSuchElementException("end of dataset [" + stage.describe() + "]");

@@ -1,5 +1,6 @@
 package dev.lockstep.data;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -34,7 +35,8 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
     /** How long a producer facing a full queue sleeps before looking again. */
     private static final long FULL_POLL_NANOS = 500_000;
 
-    private record Item<T>(T element, long[][] after, Throwable error) {}
+    /** An element, the upstream cursor after it, and the corrupt-record skips read just before it. */
+    private record Item<T>(T element, long[][] after, Throwable error, List<Counters.Skip> skips) {}
 
     private final class Engine implements StageIterator<T> {
         private final BlockingQueue<Item<T>> queue = new ArrayBlockingQueue<>(depth);
@@ -42,8 +44,10 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
         private long[][] position;
         private boolean ended;
         private volatile boolean closed;
+        private final Counters counters;
 
         Engine(Open open) {
+            counters = open.counters();
             StageIterator<T> up = upstream.open(open);
             position = new long[length()][];
             up.save(position);
@@ -57,7 +61,7 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
                     T t = up.next();
                     long[][] after = new long[length()][];
                     up.save(after);
-                    offer(new Item<>(t, after, null));
+                    offer(new Item<>(t, after, null, counters.takePendingSince(0)));
                     if (t == null) {
                         return;
                     }
@@ -67,7 +71,7 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
             } catch (Throwable e) {
                 if (!closed) {
                     try {
-                        queue.put(new Item<>(null, null, e));
+                        queue.put(new Item<>(null, null, e, counters.takePendingSince(0)));
                     } catch (InterruptedException closing) {
                         // closed while the queue was full: nobody will read the error
                     }
@@ -104,6 +108,7 @@ record PrefetchStage<T>(Stage<T> upstream, int depth, ThreadFactory threads) imp
                 throw new IllegalStateException("interrupted while waiting for prefetched data from ["
                         + upstream.describe() + "]", e);
             }
+            counters.repost(item.skips()); // passed on with the element, as if read on this thread
             if (item.error() != null) {
                 ended = true;
                 switch (item.error()) {

@@ -1,5 +1,7 @@
 package dev.lockstep.data;
 
+import java.util.List;
+
 /**
  * Block shuffle: reads {@code buffer} upstream elements, emits them in the permutation hashed from
  * (seed, epoch, block index), then reads the next block. Unlike TensorFlow's sliding-buffer shuffle (whose
@@ -38,8 +40,11 @@ record ShuffleStage<T>(Stage<T> upstream, int buffer, long seed) implements Stag
         private int[] order;
         private long nextBlock;
         private boolean loaded;
+        private final Counters counters;
+        private List<Counters.Skip> heldSkips = List.of(); // read with the block, passed on after its last element
 
         Engine(Open open) {
+            counters = open.counters();
             epoch = open.epoch();
             up = upstream.open(open);
             long[] own = open.own(ShuffleStage.this);
@@ -56,9 +61,12 @@ record ShuffleStage<T>(Stage<T> upstream, int buffer, long seed) implements Stag
             blockStart = new long[length()][];
             up.save(blockStart);
             filled = 0;
+            int mark = counters.pendingMark();
             for (T t; filled < buffer && (t = up.next()) != null; ) {
                 block[filled++] = t;
             }
+            // A resume mid-block re-reads the whole block, so its skips are passed only with its last element.
+            heldSkips = counters.takePendingSince(mark);
             order = Rng.permutation(filled, seed, "shuffle", epoch, nextBlock);
             nextBlock++;
             pos = 0;
@@ -74,12 +82,21 @@ record ShuffleStage<T>(Stage<T> upstream, int buffer, long seed) implements Stag
                 }
                 load();
                 if (filled == 0) {
+                    releaseSkips();
                     return null;
                 }
             }
             T t = (T) block[order[pos]];
             block[order[pos++]] = null; // let emitted elements be collected
+            if (pos == filled) {
+                releaseSkips();
+            }
             return t;
+        }
+
+        private void releaseSkips() {
+            counters.repost(heldSkips);
+            heldSkips = List.of();
         }
 
         @Override

@@ -6,20 +6,23 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads the records of one TFRecord file from a byte offset, checking both CRCs. With skipCorrupt a bad
  * data CRC skips that record (its length was verified, so the next record's offset is known); a bad length
- * CRC or a truncation skips the rest of the file, since framing cannot be trusted past it.
+ * CRC resynchronises at the next offset where a whole record's CRCs check out ({@link TfRecordResync}),
+ * and a truncation skips the rest of the file. Each skip is counted once with the byte range it lost.
  */
 final class TfRecordReader implements AutoCloseable {
     private final Path file;
     private final long size;
     private final boolean skipCorrupt;
     private final Counters counters;
-    private final InputStream in;
+    private InputStream in;
     private long offset;
     private TfRecord last;
 
@@ -30,10 +33,19 @@ final class TfRecordReader implements AutoCloseable {
         this.counters = counters;
         try {
             this.size = Files.size(file);
-            this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            in.skipNBytes(offset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open TFRecord file " + file + " at byte offset " + offset, e);
+        }
+        this.in = openAt(offset);
+    }
+
+    private InputStream openAt(long at) {
+        try {
+            InputStream s = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            s.skipNBytes(at);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open TFRecord file " + file + " at byte offset " + at, e);
         }
     }
 
@@ -53,7 +65,10 @@ final class TfRecordReader implements AutoCloseable {
             if (!skipCorrupt) {
                 throw new CorruptRecordException(file, start, problem);
             }
-            counters.skippedCorrupt(file + " at byte offset " + start + ": " + problem);
+            // readOne left offset where reading resumes: the next record, a resync point or the end
+            counters.skippedCorrupt(file + " at byte offset " + start + ": " + problem + "; skipped bytes " + start
+                    + " to " + offset + " (" + (offset - start) + " bytes" + (offset == size ? ", the rest of the file" : "")
+                    + ")", offset - start);
         }
         return null;
     }
@@ -72,8 +87,8 @@ final class TfRecordReader implements AutoCloseable {
             int stored = h.getInt(8);
             int computed = TfRecordWriter.maskedCrc(header, 0, 8);
             if (stored != computed) {
-                offset = size;
-                return String.format("length CRC32C mismatch (stored %08x, computed %08x)", stored, computed);
+                String problem = String.format("length CRC32C mismatch (stored %08x, computed %08x)", stored, computed);
+                return skipCorrupt ? problem + resync(start) : problem;
             }
             if (length > Integer.MAX_VALUE - 16 && length <= size - start - 16) {
                 throw new IllegalStateException("TFRecord in " + file + " at byte offset " + start + " has "
@@ -102,6 +117,25 @@ final class TfRecordReader implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read TFRecord file " + file + " at byte offset " + start, e);
         }
+    }
+
+    /** Moves to the next good record after a bad length field at {@code start}; says where it went. */
+    private String resync(long start) throws IOException {
+        long next;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            next = TfRecordResync.find(ch, start + 1, size);
+        }
+        in.close();
+        if (next < 0) {
+            offset = size;
+            in = openAt(size);
+            return size - start - 1 > TfRecordResync.WINDOW
+                    ? "; no record with good CRCs within " + TfRecordResync.WINDOW + " bytes after it"
+                    : "; no record with good CRCs after it";
+        }
+        offset = next;
+        in = openAt(next);
+        return "; resynchronised at the next record with good CRCs, at byte offset " + next;
     }
 
     @Override

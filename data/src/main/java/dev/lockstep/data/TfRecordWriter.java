@@ -69,6 +69,10 @@ public final class TfRecordWriter implements AutoCloseable {
     static int maskedCrc(byte[] b, int off, int len) {
         CRC32C crc = new CRC32C();
         crc.update(b, off, len);
+        return mask(crc);
+    }
+
+    static int mask(CRC32C crc) {
         int c = (int) crc.getValue();
         return ((c >>> 15) | (c << 17)) + MASK_DELTA;
     }

@@ -8,8 +8,9 @@ public interface Listener {
     /**
      * After each optimizer step: the apply program's metrics, timing, how long the step waited for data,
      * and how many corrupt input records the pipeline skipped since the previous step (only when the
-     * source allows skipping; with prefetch, counted when read ahead), with the last one's description
-     * (file and byte offset), or null when none was skipped.
+     * source allows skipping; counted in the step whose batch follows the skipped record, so once however
+     * far prefetch reads ahead), with the last one's description (file, byte offset and skipped byte
+     * range), or null when none was skipped.
      */
     record StepEvent(long step, Map<String, Double> metrics, long examples, double stepSeconds,
                      double dataWaitSeconds, double learningRate, long corruptRecordsSkipped, String lastCorruption) {
