@@ -34,6 +34,10 @@ class HostTensorTest {
     @Test
     void shapesHaveRowMajorStridesAndRejectNegativeDimensions() {
         assertArrayEquals(new long[] {12, 4, 1}, Shape.of(2, 3, 4).strides());
+        // The device kernels' layouts use these (nd4j had its own copy): empty axes, unit axes, scalars.
+        assertArrayEquals(new long[] {0, 3, 1}, Shape.of(2, 0, 3).strides());
+        assertArrayEquals(new long[] {3, 3, 1}, Shape.of(2, 1, 3).strides());
+        assertArrayEquals(new long[0], Shape.scalar().strides());
         assertEquals(0, Shape.of(2, 0).size());
         assertEquals(1, Shape.scalar().size());
         var e = assertThrows(IllegalArgumentException.class, () -> Shape.of(2, -1));

@@ -2,6 +2,7 @@ package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.DotGeneral;
 import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 
@@ -100,14 +101,14 @@ final class Dot {
 
     /** A copy of a tensor of {@code dims} into the row-major layout of its dimensions in {@code perm} order. */
     private static Strided permuted(int[] dims, int[] perm, int esize) {
-        long[] src = Strided.rowMajor(dims);
+        long[] src = Shape.of(dims).strides();
         int[] pd = new int[perm.length];
         long[] ps = new long[perm.length];
         for (int i = 0; i < perm.length; i++) {
             pd[i] = dims[perm[i]];
             ps[i] = src[perm[i]];
         }
-        return new Strided(pd, ps, Strided.rowMajor(pd), esize);
+        return new Strided(pd, ps, Shape.of(pd).strides(), esize);
     }
 
     private static int[] free(int rank, int[] batch, int[] contracting) {

@@ -14,7 +14,7 @@ final class Indexing {
 
     static Kernel gather(IndexOp.Gather g, TensorType x, TensorType idx, TensorType out) {
         int[] xd = x.shape().dims(), od = out.shape().dims();
-        long[] xs = Strided.rowMajor(xd);
+        long[] xs = x.shape().strides();
         int or = od.length;
         boolean[] isOffset = new boolean[or];
         for (int d : g.offsetDims()) {
@@ -61,7 +61,7 @@ final class Indexing {
 
     static Kernel scatterAdd(IndexOp.ScatterAdd s, TensorType x, TensorType idx, TensorType upd) {
         int[] xd = x.shape().dims(), ud = upd.shape().dims();
-        long[] xs = Strided.rowMajor(xd);
+        long[] xs = x.shape().strides();
         int ur = ud.length;
         boolean[] isWindow = new boolean[ur];
         for (int d : s.updateWindowDims()) {
@@ -126,7 +126,7 @@ final class Indexing {
     /** Reads component k of the index vector at batch position {@code batch} of an indices tensor. */
     private record IndexVectors(DType dtype, int[] dims, long[] strides, int vectorDim) {
         IndexVectors(TensorType idx, int vectorDim, int length) {
-            this(idx.dtype(), idx.shape().dims(), Strided.rowMajor(idx.shape().dims()), vectorDim);
+            this(idx.dtype(), idx.shape().dims(), idx.shape().strides(), vectorDim);
         }
 
         long get(MemorySegment s, int[] batch, int k) {

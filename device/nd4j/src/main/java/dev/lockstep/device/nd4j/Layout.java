@@ -1,6 +1,7 @@
 package dev.lockstep.device.nd4j;
 
 import dev.lockstep.graph.LayoutOp;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.tensor.TensorType;
 import java.util.List;
 
@@ -11,7 +12,7 @@ final class Layout {
     static Kernel of(LayoutOp op, List<TensorType> in, TensorType out) {
         TensorType x = in.get(0);
         int[] xd = x.shape().dims(), od = out.shape().dims();
-        long[] xs = Strided.rowMajor(xd), os = Strided.rowMajor(od);
+        long[] xs = x.shape().strides(), os = out.shape().strides();
         int esize = x.dtype().byteSize();
         return switch (op) {
             case LayoutOp.BroadcastInDim b -> {
@@ -72,7 +73,7 @@ final class Layout {
                 long offset = 0;
                 for (int j = 0; j < k; j++) {
                     int[] pd = in.get(j).shape().dims();
-                    parts[j] = new Strided(pd, Strided.rowMajor(pd), os, esize);
+                    parts[j] = new Strided(pd, Shape.of(pd).strides(), os, esize);
                     bases[j] = offset * os[cat.axis()];
                     offset += pd[cat.axis()];
                 }

@@ -18,7 +18,7 @@ final class Reductions {
         int[] dims = in.shape().dims();
         int rank = dims.length;
         long[] outStride = new long[rank];
-        long[] kept = Strided.rowMajor(out.shape().dims());
+        long[] kept = out.shape().strides();
         boolean[] reduced = new boolean[rank];
         for (int a : r.axes()) {
             reduced[a] = true;

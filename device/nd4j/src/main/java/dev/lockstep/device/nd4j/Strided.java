@@ -11,16 +11,6 @@ import java.lang.foreign.ValueLayout;
  */
 record Strided(int[] dims, long[] srcStrides, long[] dstStrides, int elementSize) {
 
-    static long[] rowMajor(int[] dims) {
-        long[] s = new long[dims.length];
-        long acc = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= dims[i];
-        }
-        return s;
-    }
-
     void copy(MemorySegment src, long srcBase, MemorySegment dst, long dstBase) {
         int r = dims.length;
         for (int d : dims) {

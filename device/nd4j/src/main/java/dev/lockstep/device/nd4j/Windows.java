@@ -3,6 +3,7 @@ package dev.lockstep.device.nd4j;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.graph.WindowOp;
+import dev.lockstep.tensor.Shape;
 import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.MemorySegment;
 
@@ -134,7 +135,7 @@ final class Windows {
             this.strides = strides;
             this.padLow = padLow;
             this.inner = inner;
-            long[] rm = Strided.rowMajor(in);
+            long[] rm = Shape.of(in).strides();
             for (int d = 0; d < rm.length; d++) {
                 rm[d] *= inner;
             }
