@@ -19,15 +19,11 @@ final class Im2col {
 
     /** The kernel, or null when the patch matrix would be too large. */
     static Kernel of(Convolution c, TensorType x, TensorType w, TensorType out, KernelContext ctx) {
-        boolean one = c.spatialRank() == 1;
-        int[] xd = x.shape().dims(), wd = w.shape().dims(), od = out.shape().dims();
-        int batch = xd[0];
-        int h = one ? 1 : xd[1], wi = one ? xd[1] : xd[2], cin = xd[xd.length - 1];
-        int kh = one ? 1 : wd[0], kw = one ? wd[0] : wd[1], cpg = wd[wd.length - 2], cout = wd[wd.length - 1];
-        int oh = one ? 1 : od[1], ow = one ? od[1] : od[2];
-        int[] s = Conv.pair(c.strides(), one, 1), pl = Conv.pair(c.padLow(), one, 0);
-        int[] ldl = Conv.pair(c.lhsDilation(), one, 1), rdl = Conv.pair(c.rhsDilation(), one, 1);
-        int groups = c.featureGroupCount(), opg = cout / groups;
+        ConvGeometry geo = ConvGeometry.of(c, x, w, out);
+        int batch = geo.batch(), h = geo.h(), wi = geo.w(), cin = geo.cin();
+        int kh = geo.kh(), kw = geo.kw(), cpg = geo.cpg(), cout = geo.cout(), oh = geo.oh(), ow = geo.ow();
+        int[] s = geo.strides(), pl = geo.padLow(), ldl = geo.lhsDilation(), rdl = geo.rhsDilation();
+        int groups = geo.groups(), opg = geo.opg();
         DType t = x.dtype();
         int es = t.byteSize();
         long rows = (long) batch * oh * ow, cols = (long) kh * kw * cpg;
