@@ -1,7 +1,6 @@
 package dev.lockstep.estimator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lockstep.estimator.checkpoint.Json;
 import dev.lockstep.estimator.checkpoint.SafeTensors;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.nn.Program;
@@ -34,8 +33,7 @@ public record Export(Program program, Map<String, HostTensor> weights) {
         Path tmp = dir.resolve(WEIGHTS + ".tmp");
         SafeTensors.write(tmp, weights, Map.of("format", "pt", "producer", "lockstep " + Estimator.VERSION));
         Files.move(tmp, dir.resolve(WEIGHTS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        write(dir, SIGNATURE, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(signature()));
+        write(dir, SIGNATURE, Json.pretty(signature()));
         if (lowering != null) {
             write(dir, MODULE, lowering.apply(program.graph()));
         }

@@ -1,5 +1,6 @@
 package dev.lockstep.estimator.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -8,8 +9,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** The one JSON configuration for checkpoint files: strict on read, so a damaged file cannot half-parse. */
-final class Json {
+/**
+ * The one JSON configuration for the files Lockstep writes (checkpoints, exports): strict on read, so a
+ * damaged file cannot half-parse. Public only through {@link #pretty}; the mapper itself stays here.
+ */
+public final class Json {
     /** Configured once, never mutated afterwards; Jackson mappers are thread-safe in that state. */
     static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -18,6 +22,11 @@ final class Json {
             .build();
 
     private Json() {
+    }
+
+    /** {@code value} as indented JSON (Jackson's default pretty printer), without a trailing newline. */
+    public static String pretty(Object value) throws JsonProcessingException {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
     }
 
     /**
