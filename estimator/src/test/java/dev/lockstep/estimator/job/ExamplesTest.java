@@ -3,13 +3,17 @@ package dev.lockstep.estimator.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.data.DatasetIterator;
 import dev.lockstep.device.conformance.ReferenceDevice;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Listener;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.estimator.checkpoint.Checkpoint;
+import dev.lockstep.estimator.checkpoint.CheckpointStore;
 import dev.lockstep.job.DataSpec;
 import dev.lockstep.job.JobSpec;
 import dev.lockstep.job.ModelSpec;
+import dev.lockstep.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,5 +143,62 @@ class ExamplesTest {
         }
         assertEquals(List.of(64L, 64L, 64L), examples, "each step takes two micro-batches of 32");
         assertTrue(job.model().state().stream().anyMatch(v -> v.path().equals("norm/moving_mean")));
+    }
+
+    /**
+     * After the whole bn-regression run, each unit's moving mean and variance are those of its pre-norm
+     * activations h = x . hidden/kernel over the training data, computed here from the data and the final
+     * kernel, not by the layer. Why the tolerances hold: the moving statistics are an exponential average
+     * (momentum 0.9, about 19 batches) of batch statistics of 32 examples, so they scatter around the data's
+     * by about sd * sqrt(0.1 / 1.9 / 32) = 0.04 sd for the mean and 0.06 var for the variance, and the late
+     * learning rate (0.0025) moves the kernel little within that window; the largest deviations over the 64
+     * units were 0.075 sd and 0.095 var when this was written. 0.25 sd and 25% of var leave room for that,
+     * while the data's variances (0.34 to 0.86 per unit) are mostly far from the initial 1, so a layer that
+     * never updated its statistics fails. (x has mean 0, so the means are near 0 and the variances carry the
+     * check.)
+     */
+    @Test
+    void bnRegressionMovingStatisticsAreThoseOfTheHiddenActivationsOnTheData(@TempDir Path dir) throws IOException {
+        JobSpec spec = JobSpec.load(EXAMPLES.resolve("bn-regression.yaml"));
+        Job job = inDir(JobBuilder.build(spec), dir);
+        try (Estimator e = job.builder().build()) {
+            job.run(e);
+            assertEquals(600, e.globalStep());
+        }
+        Checkpoint c = new CheckpointStore(dir, 2).latestValid().orElseThrow();
+        float[] kernel = c.tensor("hidden/kernel").floats();
+        float[] movingMean = c.tensor("norm/moving_mean").floats();
+        float[] movingVar = c.tensor("norm/moving_variance").floats();
+        int units = movingMean.length, dim = kernel.length / units;
+        assertEquals(List.of(16, 64), List.of(dim, units));
+
+        double[] sum = new double[units], sumSq = new double[units];
+        long n = 0;
+        try (DatasetIterator<Map<String, HostTensor>> it = DataSources.examples(spec.train().data()).iterator()) {
+            while (it.hasNext()) {
+                float[] x = it.next().get("x").floats();
+                for (int j = 0; j < units; j++) {
+                    double h = 0;
+                    for (int k = 0; k < dim; k++) {
+                        h += x[k] * kernel[k * units + j];
+                    }
+                    sum[j] += h;
+                    sumSq[j] += h * h;
+                }
+                n++;
+            }
+        }
+        assertEquals(2048, n, "a quarter of 8,192 examples");
+        int awayFromInitial = 0;
+        for (int j = 0; j < units; j++) {
+            double mean = sum[j] / n, var = sumSq[j] / n - mean * mean, sd = Math.sqrt(var);
+            assertTrue(Double.isFinite(movingMean[j]) && Double.isFinite(movingVar[j]), "unit " + j);
+            assertEquals(mean, movingMean[j], 0.25 * sd, "moving mean of unit " + j);
+            assertEquals(var, movingVar[j], 0.25 * var, "moving variance of unit " + j);
+            if (Math.abs(movingVar[j] - 1) > 0.25 * var) {
+                awayFromInitial++;
+            }
+        }
+        assertTrue(awayFromInitial > units / 2, awayFromInitial + " of " + units + " units moved from variance 1");
     }
 }
