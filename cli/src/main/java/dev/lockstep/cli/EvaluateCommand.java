@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.estimator.job.Job;
 import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.job.Job;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

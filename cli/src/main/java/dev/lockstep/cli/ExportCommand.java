@@ -1,10 +1,10 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.estimator.job.Job;
 import dev.lockstep.data.DatasetIterator;
 import dev.lockstep.device.xla.StableHloEmitter;
 import dev.lockstep.estimator.Batch;
 import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.job.Job;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;

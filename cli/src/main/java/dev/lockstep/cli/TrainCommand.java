@@ -1,8 +1,8 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.estimator.job.Job;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Listener;
+import dev.lockstep.estimator.job.Job;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

@@ -2,10 +2,10 @@ package dev.lockstep.estimator.job;
 
 import dev.lockstep.data.CsvSpec;
 import dev.lockstep.data.Dataset;
-import dev.lockstep.data.TfRecordOptions;
 import dev.lockstep.data.ExampleParser;
 import dev.lockstep.data.FileSet;
 import dev.lockstep.data.Synthetic;
+import dev.lockstep.data.TfRecordOptions;
 import dev.lockstep.job.DataSpec;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.HostTensor;
