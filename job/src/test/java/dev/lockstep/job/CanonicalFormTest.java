@@ -180,6 +180,70 @@ class CanonicalFormTest {
         assertEquals(editsList().size() + 1, seen.size());
     }
 
+    /**
+     * Every number and boolean of the canonical form of specs of each kind, changed one at a time: each change
+     * that still makes a valid spec gives a new hash, so no setting is left out of the hash.
+     */
+    @Test
+    void everyNumberAndFlagOfTheCanonicalFormIsInTheHash() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        int changed = 0;
+        for (String name : List.of("good", "graph", "csv", "tfrecord and idx", "class")) {
+            JobSpec spec = JobSpec.parse(SPECS.get(name), BASE);
+            JsonNode tree = json.readTree(spec.canonicalJson());
+            List<List<Object>> leaves = new ArrayList<>();
+            leaves(tree, new ArrayList<>(), leaves);
+            Map<String, String> hashes = new HashMap<>();
+            hashes.put(spec.hash(), "(unchanged)");
+            for (List<Object> leaf : leaves) {
+                JsonNode copy = tree.deepCopy();
+                JsonNode parent = copy;
+                for (Object step : leaf.subList(0, leaf.size() - 1)) {
+                    parent = step instanceof String k ? parent.get(k) : parent.get((Integer) step);
+                }
+                Object last = leaf.getLast();
+                JsonNode old = last instanceof String k ? parent.get(k) : parent.get((Integer) last);
+                JsonNode changedValue = old.isBoolean() ? json.getNodeFactory().booleanNode(!old.asBoolean())
+                        : old.isIntegralNumber() ? json.getNodeFactory().numberNode(old.asLong() + 1)
+                        : json.getNodeFactory().numberNode(old.asDouble() == 0 ? 0.5 : old.asDouble() / 2);
+                if (last instanceof String k) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) parent).set(k, changedValue);
+                } else {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) parent).set((Integer) last, changedValue);
+                }
+                JobSpec other;
+                try {
+                    other = JobSpec.parse(json.writeValueAsString(copy), BASE);
+                } catch (SpecException e) {
+                    continue; // e.g. a split index moved past its parts
+                }
+                String before = hashes.put(other.hash(), name + " " + leaf);
+                assertEquals(null, before, name + " " + leaf + " changed nothing the hash sees");
+                changed++;
+            }
+        }
+        assertTrue(changed > 100, changed + " valid single changes");
+    }
+
+    /** The paths (keys and indexes) of every number and boolean under {@code n}. */
+    private static void leaves(JsonNode n, List<Object> path, List<List<Object>> out) {
+        if (n.isObject()) {
+            n.properties().forEach(e -> {
+                List<Object> p = new ArrayList<>(path);
+                p.add(e.getKey());
+                leaves(e.getValue(), p, out);
+            });
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                List<Object> p = new ArrayList<>(path);
+                p.add(i);
+                leaves(n.get(i), p, out);
+            }
+        } else if (n.isNumber() || n.isBoolean()) {
+            out.add(path);
+        }
+    }
+
     private static List<String[]> editsList() {
         return List.of(
                 new String[] {"units: 16", "units: 17"},
