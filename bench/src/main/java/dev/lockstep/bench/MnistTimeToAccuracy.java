@@ -1,10 +1,11 @@
 package dev.lockstep.bench;
 
-import dev.lockstep.cli.spec.Job;
-import dev.lockstep.cli.spec.JobSpec;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Listener;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.estimator.job.Job;
+import dev.lockstep.estimator.job.JobBuilder;
+import dev.lockstep.job.JobSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ public final class MnistTimeToAccuracy {
     public static void main(String[] args) throws Exception {
         String mnist = args.length > 0 ? args[0] : "../shared/data/mnist-t10k";
         double target = args.length > 1 ? Double.parseDouble(args[1]) : 0.95;
-        Job job = JobSpec.load(Path.of("../examples/mnist-mlp.yaml")).build();
+        Job job = JobBuilder.build(JobSpec.load(Path.of("../examples/mnist-mlp.yaml")));
         RunConfig run = job.run();
         Path dir = Files.createTempDirectory("lockstep-mnist");
         job = job.withRun(new RunConfig(dir, run.seed(), "cpu", 0, java.time.Duration.ofDays(1), 1, run.logEverySteps()));

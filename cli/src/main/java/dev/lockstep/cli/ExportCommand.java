@@ -1,10 +1,10 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.cli.spec.Job;
 import dev.lockstep.data.DatasetIterator;
 import dev.lockstep.device.xla.StableHloEmitter;
 import dev.lockstep.estimator.Batch;
 import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.job.Job;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
@@ -14,13 +14,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lockstep export JOB.yaml --dir DIR}: weights, signature and StableHLO of the prediction graph. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export the newest valid checkpoint for serving: weights.safetensors, signature.json and "
                 + "model.stablehlo.mlir (the prediction graph, for the job's batch shape).")
 final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     JobOptions options;
 
@@ -41,7 +46,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         try (Estimator e = job.estimator(List.of())) {
             e.export(features).writeTo(dir, g -> StableHloEmitter.emit(g).text());
-            System.out.printf("exported step %d to %s%n", e.globalStep(), dir);
+            spec.commandLine().getOut().printf("exported step %d to %s%n", e.globalStep(), dir);
         }
         return Lockstep.OK;
     }

@@ -1,8 +1,9 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.cli.spec.Job;
-import dev.lockstep.cli.spec.JobSpec;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.estimator.job.Job;
+import dev.lockstep.estimator.job.JobBuilder;
+import dev.lockstep.job.JobSpec;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +21,7 @@ final class JobOptions {
 
     /** Loads and builds the job; spec problems surface as SpecException (exit code 2). */
     Job load() {
-        Job job = JobSpec.load(job()).build();
+        Job job = JobBuilder.build(JobSpec.load(job()));
         RunConfig run = job.run();
         if (device != null) {
             run = run.withDevice(device);

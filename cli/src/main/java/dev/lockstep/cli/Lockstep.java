@@ -1,6 +1,6 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.cli.spec.SpecException;
+import dev.lockstep.job.SpecException;
 import java.io.PrintWriter;
 import picocli.AutoComplete;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.cli.spec.Job;
 import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.job.Job;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +10,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lockstep predict JOB.yaml --output FILE}: predictions of the newest checkpoint on the eval data. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Write predictions of the newest valid checkpoint for the job's eval data, one row per example.")
 final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     JobOptions options;
 
@@ -42,7 +47,7 @@ final class PredictCommand implements Callable<Integer> {
                 rows = PredictionWriter.write(predictions, format, w);
             }
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            System.out.printf("wrote %d predictions of step %d to %s%n", rows, e.globalStep(), output);
+            spec.commandLine().getOut().printf("wrote %d predictions of step %d to %s%n", rows, e.globalStep(), output);
         }
         return Lockstep.OK;
     }

@@ -1,7 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.estimator.Listener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -9,7 +9,7 @@ import java.util.Locale;
  * log lines every {@code logEvery} steps otherwise (so logs stay greppable).
  */
 final class ProgressReporter implements Listener {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final long targetStep;
     private final long logEvery;
@@ -17,7 +17,7 @@ final class ProgressReporter implements Listener {
     private long startStep = -1;
     private long examples;
 
-    ProgressReporter(PrintStream out, boolean terminal, long targetStep, long logEvery) {
+    ProgressReporter(PrintWriter out, boolean terminal, long targetStep, long logEvery) {
         this.out = out;
         this.terminal = terminal;
         this.targetStep = targetStep;

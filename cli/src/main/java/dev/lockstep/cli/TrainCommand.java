@@ -1,11 +1,11 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.cli.spec.Job;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Listener;
+import dev.lockstep.estimator.job.Job;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +13,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lockstep train JOB.yaml}: trains (resuming from the newest valid checkpoint), evaluating as the spec says. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the job's model, resuming from the newest valid checkpoint in its model directory.")
 final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     JobOptions options;
 
@@ -32,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Job job = options.load();
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         List<Listener> listeners = new ArrayList<>();
         listeners.add(new ProgressReporter(out, System.console() != null, job.trainSteps(), job.run().logEverySteps()));
         PrometheusMeterRegistry registry = null;

@@ -56,6 +56,16 @@ class CommandLineTest {
     }
 
     @Test
+    void validateWritesItsVerdictToTheCommandsWriter(@TempDir Path dir) throws Exception {
+        Path job = spec(dir, GOOD);
+        Result r = run("validate", job.toString());
+        assertEquals(Lockstep.OK, r.code(), r.err());
+        assertEquals(job + ": ok (device cpu, 20 training steps, model dir " + dir.resolve("runs/job")
+                + ", with eval data)" + System.lineSeparator(), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
     void usageErrorsExitWith2() throws Exception {
         assertEquals(Lockstep.USAGE, run("no-such-command").code());
         assertEquals(Lockstep.USAGE, run("train").code(), "missing JOB.yaml");
@@ -74,11 +84,19 @@ class CommandLineTest {
     @Test
     void trainEvaluatePredictInspectAndExportSucceed(@TempDir Path dir) throws Exception {
         Path job = spec(dir, GOOD);
-        assertEquals(Lockstep.OK, run("train", job.toString()).code());
+        Result train = run("train", job.toString());
+        assertEquals(Lockstep.OK, train.code(), train.err());
+        assertTrue(train.out().contains("trained to step 20; checkpoints in " + dir.resolve("runs/job")), train.out());
+        assertTrue(train.out().contains("step 20/20 loss="), "progress lines go to the command's writer: " + train.out());
         assertTrue(Files.isDirectory(dir.resolve("runs/job/ckpt-20")));
-        assertEquals(Lockstep.OK, run("evaluate", job.toString()).code());
+        Result evaluate = run("evaluate", job.toString());
+        assertEquals(Lockstep.OK, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().startsWith("evaluation of step 20:") && evaluate.out().contains("  accuracy = "),
+                evaluate.out());
         Path csv = dir.resolve("predictions.csv");
-        assertEquals(Lockstep.OK, run("predict", job.toString(), "-o", csv.toString()).code());
+        Result predict = run("predict", job.toString(), "-o", csv.toString());
+        assertEquals(Lockstep.OK, predict.code(), predict.err());
+        assertTrue(predict.out().contains("wrote 256 predictions of step 20 to " + csv), predict.out());
         var lines = Files.readAllLines(csv);
         assertEquals(1 + 256, lines.size(), "header plus one row per eval example");
         assertTrue(lines.getFirst().startsWith("classes,logits_0"), lines.getFirst());
@@ -86,7 +104,9 @@ class CommandLineTest {
         assertEquals(Lockstep.OK, inspect.code(), inspect.err());
         assertTrue(inspect.out().contains("hidden/kernel") && inspect.out().contains("step 20"), inspect.out());
         Path export = dir.resolve("export");
-        assertEquals(Lockstep.OK, run("export", job.toString(), "--dir", export.toString()).code());
+        Result exported = run("export", job.toString(), "--dir", export.toString());
+        assertEquals(Lockstep.OK, exported.code(), exported.err());
+        assertEquals("exported step 20 to " + export + System.lineSeparator(), exported.out());
         assertTrue(Files.readString(export.resolve("model.stablehlo.mlir")).contains("stablehlo.dot_general"));
     }
 

@@ -22,7 +22,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,7 +72,8 @@ class CorruptInputReportTest {
              Estimator e = Estimator.builder(model, fn, RunConfig.of(dir.resolve("model"), 1)
                              .withCheckpoints(0, Duration.ofDays(1), 1))
                      .device(new ReferenceDevice()).listener(metrics)
-                     .listener(new ProgressReporter(new PrintStream(log, true, StandardCharsets.UTF_8), false, 7, 100))
+                     .listener(new ProgressReporter(new PrintWriter(new OutputStreamWriter(log, StandardCharsets.UTF_8), true),
+                             false, 7, 100))
                      .listener(new Listener() {
                          @Override
                          public void onStep(StepEvent ev) {

@@ -2,10 +2,11 @@ package dev.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lockstep.cli.spec.Job;
-import dev.lockstep.cli.spec.JobSpec;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.estimator.job.Job;
+import dev.lockstep.estimator.job.JobBuilder;
+import dev.lockstep.job.JobSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ class MnistAccuracyTest {
     private static double trainedAccuracy(String spec, Path modelDir) {
         Assumptions.assumeTrue(Files.isRegularFile(MNIST.resolve("t10k-images-idx3-ubyte.gz")),
                 "MNIST not found at " + MNIST + "; skipping the real-data accuracy test");
-        Job job = JobSpec.load(EXAMPLES.resolve(spec)).build();
+        Job job = JobBuilder.build(JobSpec.load(EXAMPLES.resolve(spec)));
         RunConfig run = job.run();
         job = job.withRun(new RunConfig(modelDir, run.seed(), "cpu", run.checkpointEverySteps(),
                 run.checkpointEvery(), run.keepCheckpoints(), run.logEverySteps()));

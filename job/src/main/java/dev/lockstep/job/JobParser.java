@@ -1,0 +1,158 @@
+package dev.lockstep.job;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * YAML text to a validated {@link JobSpec}, collecting every problem before failing. Defaults are filled in,
+ * relative paths resolved, a layer model's input and each synthetic source's seed made explicit: the spec
+ * holds what the job means, not how it was written.
+ */
+final class JobParser {
+    private JobParser() {}
+
+    static JobSpec parse(String text, Path baseDir, String source) {
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (YAMLException e) {
+            throw new SpecException(source, List.of("not valid YAML: " + e.getMessage()));
+        }
+        Problems problems = new Problems();
+        if (!(root instanceof Map<?, ?>)) {
+            problems.expected("", "a mapping with keys " + String.join(", ", Keys.of("job")), root);
+            problems.throwIfAny(source);
+        }
+        JobSpec spec = read(Fields.of(root, "", "job", problems), baseDir);
+        problems.throwIfAny(source);
+        problems.checkAllRead();
+        return spec;
+    }
+
+    private static JobSpec read(Fields job, Path baseDir) {
+        Problems problems = job.problems();
+        TrainingParser training = new TrainingParser(problems);
+        Fields regularization = job.object("regularization", "regularization");
+        long seed = job.get("seed", Kind.LONG, 1L);
+        Optional<RegularizerSpec> kernels = regularization.choice("kernels", "regularizer")
+                .map(c -> LayerParser.regularizer(c, problems));
+        if (!job.has("model")) {
+            problems.add("model", "required (layers, graph or class)");
+        }
+        Optional<ModelSpec> model = job.has("model")
+                ? new ModelParser(problems, kernels, baseDir).parse(job.object("model", "model")) : Optional.empty();
+        boolean javaClass = model.orElse(null) instanceof ModelSpec.JavaClass;
+        Optional<HeadSpec> head = javaClass ? Optional.empty() : training.head(job);
+        if (javaClass && job.has("head")) {
+            problems.add("head", "not used with model.class: the class's model function computes the loss");
+        } else if (!javaClass && model.isPresent() && !job.has("head")) {
+            problems.add("head", "required (classification, regression or sequence)");
+        }
+        Fields gradients = job.object("gradients", "gradients");
+        int micro = gradients.get("micro_batches", Kind.POSITIVE_INT, 1);
+
+        DataParser data = new DataParser(problems, baseDir, seed);
+        Fields t = job.object("train", "train");
+        if (!job.has("train")) {
+            problems.add("train", "required (data, batch_size, steps or epochs)");
+        }
+        Optional<DataSpec> trainData = job.has("train") ? data.parse(t, "data") : Optional.empty();
+        OptionalLong steps = t.optional("steps", Kind.POSITIVE_LONG).map(OptionalLong::of).orElse(OptionalLong.empty());
+        OptionalLong epochs = t.optional("epochs", Kind.POSITIVE_LONG).map(OptionalLong::of).orElse(OptionalLong.empty());
+        if (job.has("train") && t.has("steps") == t.has("epochs")) {
+            problems.add(t.path(), "give exactly one of steps and epochs");
+        }
+        int batch = t.get("batch_size", Kind.POSITIVE_INT);
+        JobSpec.Train train = new JobSpec.Train(trainData.orElse(null), batch, steps, epochs,
+                t.get("shuffle_buffer", Kind.NON_NEGATIVE_INT, 0), t.get("prefetch", Kind.NON_NEGATIVE_INT, 2));
+
+        Optional<JobSpec.Eval> eval = Optional.empty();
+        if (job.has("eval")) {
+            Fields e = job.object("eval", "eval");
+            Optional<DataSpec> evalData = data.parse(e, "data");
+            eval = Optional.of(new JobSpec.Eval(evalData.orElse(null), e.get("batch_size", Kind.POSITIVE_INT, batch),
+                    e.get("steps", Kind.NON_NEGATIVE_LONG, 0L),
+                    e.optional("every_steps", Kind.POSITIVE_LONG).map(OptionalLong::of).orElse(OptionalLong.empty())));
+        }
+        // A layer model's default input comes from the training data; then both data sources are checked.
+        Optional<ModelSpec> resolved = model.map(x -> withInput(x, trainData, head, job.at("model"), problems));
+        trainData.ifPresent(d -> checkNames(d, resolved, head, t.at("data"), problems));
+        eval.map(JobSpec.Eval::data).ifPresent(d -> checkNames(d, resolved, head, "eval.data", problems));
+
+        Fields c = job.object("checkpoints", "checkpoints");
+        if (!c.has("dir")) {
+            problems.add(c.at("dir"), "required (the model directory; training resumes from the checkpoints in it)");
+        }
+        JobSpec.Checkpoints checkpoints = new JobSpec.Checkpoints(baseDir.resolve(c.get("dir", Kind.STRING, "?")).normalize(),
+                c.get("every_steps", Kind.NON_NEGATIVE_LONG, 1000L), c.get("every_seconds", Kind.NON_NEGATIVE_LONG, 600L),
+                c.get("keep", Kind.POSITIVE_INT, 5));
+
+        return new JobSpec(resolved.orElse(null), head, training.optimizer(job), training.schedule(job), training.transforms(gradients), micro,
+                train, eval, checkpoints, seed, job.get("device", Kind.STRING, "cpu"),
+                job.get("log_every_steps", Kind.POSITIVE_LONG, 100L));
+    }
+
+    /** Fills in a layer model's input: the only feature that is not a label. */
+    private static ModelSpec withInput(ModelSpec m, Optional<DataSpec> data, Optional<HeadSpec> head, String path,
+                                       Problems problems) {
+        if (!(m instanceof ModelSpec.Layers l) || l.input() != null || data.isEmpty()) {
+            return m;
+        }
+        List<String> features = data.get().names().stream()
+                .filter(n -> head.map(h -> !h.label().equals(n)).orElse(true)).toList();
+        if (features.size() != 1) {
+            problems.add(path + ".input", "required: the data has several features " + features
+                    + "; name the one the layers read (or use model.graph for several)");
+            return m;
+        }
+        return new ModelSpec.Layers(features.getFirst(), l.layers());
+    }
+
+    /** The head's label and the model's inputs must be tensors the data produces. */
+    private static void checkNames(DataSpec data, Optional<ModelSpec> model, Optional<HeadSpec> head, String dataPath,
+                                   Problems problems) {
+        List<String> names = data.names();
+        head.ifPresent(h -> {
+            if (!names.contains(h.label())) {
+                problems.add(h.labelPath(), "label '" + h.label() + "' is not produced by " + dataPath
+                        + Problems.hint(h.label(), names, "it produces"));
+            }
+        });
+        Set<String> inputs = new HashSet<>();
+        String where = "model";
+        switch (model.orElse(null)) {
+            case ModelSpec.Layers l when l.input() != null -> {
+                inputs.add(l.input());
+                where = "model.input";
+            }
+            case ModelSpec.Graph g -> {
+                inputs.addAll(g.inputs());
+                where = "model.graph.inputs";
+            }
+            case ModelSpec.JavaClass j -> j.labels().forEach(lbl -> {
+                if (!names.contains(lbl)) {
+                    problems.add("model.labels", "label '" + lbl + "' is not produced by " + dataPath
+                            + Problems.hint(lbl, names, "it produces"));
+                }
+            });
+            case null, default -> { }
+        }
+        for (String in : inputs) {
+            if (!names.contains(in)) {
+                problems.add(where, "feature '" + in + "' is not produced by " + dataPath
+                        + Problems.hint(in, names, "it produces"));
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.lockstep.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A validated job spec (see docs/jobspec.schema.json) as plain immutable data: every default filled in
+ * and every relative path resolved against the spec file's directory. It holds no model, device or
+ * dataset objects, so it can be validated, stored and sent without them; dev.lockstep.estimator.job
+ * builds the model, the input pipelines and the run configuration from it.
+ *
+ * @param head empty only for a {@link ModelSpec.JavaClass} model, whose model function computes the loss
+ * @param transforms gradient transforms, applied in this order before the optimizer
+ */
+public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec optimizer, ScheduleSpec schedule,
+                      List<TransformSpec> transforms, int microBatches, Train train, Optional<Eval> eval,
+                      Checkpoints checkpoints, long seed, String device, long logEverySteps) {
+    public JobSpec {
+        transforms = List.copyOf(transforms);
+    }
+
+    /** Training input and length: exactly one of {@code steps} and {@code epochs}. */
+    public record Train(DataSpec data, int batchSize, OptionalLong steps, OptionalLong epochs, int shuffleBuffer,
+                        int prefetch) {}
+
+    /** Evaluation input: {@code steps} batches (0: the whole input) every {@code everySteps} training steps. */
+    public record Eval(DataSpec data, int batchSize, long steps, OptionalLong everySteps) {}
+
+    /** Where and how often checkpoints are written; 0 turns a cadence off. */
+    public record Checkpoints(Path dir, long everySteps, long everySeconds, int keep) {}
+
+    /** Reads and validates the spec at {@code file}; relative paths in it are relative to its directory. */
+    public static JobSpec load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read job spec " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return JobParser.parse(text, dir, file.toString());
+    }
+
+    /** Parses spec text (YAML, or JSON such as {@link #canonicalJson}); relative paths resolve against {@code baseDir}. */
+    public static JobSpec parse(String yaml, Path baseDir) {
+        return JobParser.parse(yaml, baseDir.toAbsolutePath(), "(text)");
+    }
+
+    /**
+     * The spec in the spec language as one line of JSON: keys sorted, every default written out, paths
+     * absolute, the kernel regularizer default moved into each layer. Two specs that mean the same job
+     * have the same canonical form, and parsing it gives an equal spec.
+     */
+    public String canonicalJson() {
+        return Canonical.json(this);
+    }
+
+    /** {@code sha256:} and the lower-case hex SHA-256 of {@link #canonicalJson()} in UTF-8. */
+    public String hash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonicalJson().getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
