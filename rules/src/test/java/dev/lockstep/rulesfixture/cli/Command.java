@@ -1,0 +1,4 @@
+package dev.lockstep.rulesfixture.cli;
+
+/** Fixture: a command. */
+public final class Command {}
