@@ -10,7 +10,8 @@ import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Losses;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Optimizer;
-import dev.lockstep.nn.Program;
+import dev.lockstep.nn.InitialValues;
+import dev.lockstep.nn.StepLayout;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.nn.layers.Activation;
@@ -31,11 +32,9 @@ class StepRunnerTest {
     }
 
     static StepRunner runner(Module model, int micro, DType d, TrainStep.Config config) {
-        Program g = TrainStep.gradientProgram(model, mse(model), Map.of("x", TensorType.of(d, micro, 3)),
+        StepLayout layout = TrainStep.layout(model, mse(model), Map.of("x", TensorType.of(d, micro, 3)),
                 Map.of("y", TensorType.of(d, micro, 1)), config);
-        Program a = TrainStep.applyProgram(model, config);
-        Map<String, HostTensor> init = Programs.initialValues(model, config.optimizer(), config.seed());
-        return new StepRunner(new ReferenceDevice(), g, a, init);
+        return new StepRunner(new ReferenceDevice(), layout, InitialValues.of(model, config), GradientReducer.IDENTITY);
     }
 
     static List<Map<String, HostTensor>> batches(DType d, int total, int micro, long seed) {
