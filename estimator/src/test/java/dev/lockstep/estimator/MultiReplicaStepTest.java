@@ -79,6 +79,13 @@ class MultiReplicaStepTest {
                 Arrays.copyOfRange(all, rank * LOCAL * width, (rank + 1) * LOCAL * width));
     }
 
+    /** The first {@code n} rows of a [rows, k] tensor. */
+    static HostTensor firstRows(HostTensor t, int n) {
+        int width = t.shape().dim(1);
+        return HostTensor.fromDoubles(TensorType.of(t.type().dtype(), n, width),
+                Arrays.copyOf(t.toDoubles(), n * width));
+    }
+
     /** Runs two replicas for {@link #STEPS} steps; returns each rank's values after every step. */
     static List<List<Map<String, HostTensor>>> twoReplicas(Supplier<Module> model, InMemoryAllReduce reduce,
                                                            boolean skipState) throws Exception {
