@@ -39,6 +39,8 @@ public final class StepRunner implements AutoCloseable {
     private final List<Buffer> stateOther = new ArrayList<>();
     private final Map<String, Buffer> batchInputs = new LinkedHashMap<>();
     private final List<Buffer> metricOutputs = new ArrayList<>();
+    /** Per apply input: its position in the payload, or -1 for variables, slots, step and learning rate. */
+    private final int[] applyFromPayload;
     private final Buffer stepInput;
     private final Buffer offsetInput;
     private final Buffer countInput;
@@ -83,6 +85,15 @@ public final class StepRunner implements AutoCloseable {
         this.replicasInput = device.upload(HostTensor.ofFloats(new float[] {1}));
         this.lrInput = device.upload(HostTensor.ofFloats(new float[] {0}));
         this.accumulator = new Accumulator(device, layout.gradient());
+        List<Port> applyInputs = layout.apply().inputs();
+        this.applyFromPayload = new int[applyInputs.size()];
+        for (int i = 0; i < applyFromPayload.length; i++) {
+            Port p = applyInputs.get(i);
+            applyFromPayload[i] = switch (p.role()) {
+                case PARAMETER, SLOT, STEP, LEARNING_RATE -> -1;
+                default -> layout.payloadIndex(p.role(), p.path());
+            };
+        }
     }
 
     public StepLayout layout() {
@@ -101,12 +112,12 @@ public final class StepRunner implements AutoCloseable {
         lrInput.copyFrom(HostTensor.ofFloats(new float[] {(float) learningRate}));
         Program apply = layout.apply();
         List<Buffer> in = new ArrayList<>(), out = new ArrayList<>();
-        for (Port p : apply.inputs()) {
-            in.add(switch (p.role()) {
-                case PARAMETER, SLOT -> value(p.path());
+        for (int i = 0; i < applyFromPayload.length; i++) {
+            Port p = apply.inputs().get(i);
+            in.add(applyFromPayload[i] >= 0 ? payload.get(applyFromPayload[i]) : switch (p.role()) {
                 case STEP -> stepInput;
                 case LEARNING_RATE -> lrInput;
-                default -> payload.get(layout.payloadIndex(p.role(), p.path()));
+                default -> value(p.path());
             });
         }
         for (int i = 0; i < apply.outputs().size(); i++) {

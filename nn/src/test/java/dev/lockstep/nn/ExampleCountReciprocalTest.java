@@ -20,12 +20,12 @@ class ExampleCountReciprocalTest {
         try (TrainLoop loop = new TrainLoop(new ReferenceDevice(), model, Fixtures.mse(model),
                 Map.of("x", data[0].type()), Map.of("y", data[1].type()), TrainStep.Config.of(new Optimizer.Sgd(), 5),
                 new LearningRate.Constant(1.0))) {
-            Map<String, HostTensor> summed = loop.gradients(Map.of("x", data[0]), Map.of("y", data[1]));
+            TrainLoop.Outputs summed = loop.gradients(Map.of("x", data[0]), Map.of("y", data[1]));
             Map<String, HostTensor> before = Map.copyOf(loop.values);
             loop.step(Map.of("x", data[0]), Map.of("y", data[1]));
             int checked = 0;
             for (Port g : loop.gradient.outputs(Role.GRADIENT)) {
-                double[] p0 = before.get(g.path()).toDoubles(), sum = summed.get(g.name()).toDoubles();
+                double[] p0 = before.get(g.path()).toDoubles(), sum = summed.get(Role.GRADIENT, g.path()).toDoubles();
                 double[] p1 = loop.values.get(g.path()).toDoubles();
                 for (int i = 0; i < p0.length; i++) {
                     double expected = p0[i] - sum[i] * (1.0 / 3) * 1.0;

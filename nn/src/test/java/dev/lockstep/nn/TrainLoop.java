@@ -50,8 +50,28 @@ final class TrainLoop implements AutoCloseable {
         this.applyExe = device.compile(apply.graph());
     }
 
-    /** Gradient program outputs by graph name for one batch (values not changed). */
-    Map<String, HostTensor> gradients(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
+    /** A program's outputs by role and path. */
+    record Outputs(Map<Port, HostTensor> byPort) {
+        HostTensor get(Role role, String path) {
+            return byPort.entrySet().stream().filter(e -> e.getKey().role() == role && e.getKey().path().equals(path))
+                    .map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no " + role + " output '" + path + "' in "
+                            + byPort.keySet()));
+        }
+
+        /** The only output of {@code role} (the loss sum). */
+        HostTensor get(Role role) {
+            List<HostTensor> of = byPort.entrySet().stream().filter(e -> e.getKey().role() == role)
+                    .map(Map.Entry::getValue).toList();
+            if (of.size() != 1) {
+                throw new IllegalArgumentException(of.size() + " outputs of role " + role);
+            }
+            return of.getFirst();
+        }
+    }
+
+    /** Gradient program outputs for one batch (values not changed). */
+    Outputs gradients(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
         Map<Port, HostTensor> out = outputs(gradient, gradientExe, port -> switch (port.role()) {
             case FEATURE -> features.get(port.path());
             case LABEL -> labels.get(port.path());
@@ -59,29 +79,30 @@ final class TrainLoop implements AutoCloseable {
             case EXAMPLE_OFFSET -> HostTensor.ofLongs(new long[] {examplesSeen});
             default -> values.get(port.path());
         });
-        return byName(out);
+        return new Outputs(out);
     }
 
     /** One training step over {@code microBatches} (gradient accumulation when more than one). */
-    Map<String, HostTensor> step(List<Map<String, HostTensor>> microFeatures, List<Map<String, HostTensor>> microLabels) {
-        Map<String, HostTensor> sum = null;
+    Outputs step(List<Map<String, HostTensor>> microFeatures, List<Map<String, HostTensor>> microLabels) {
+        Map<Port, HostTensor> sum = null;
         long count = 0;
         for (int i = 0; i < microFeatures.size(); i++) {
-            Map<String, HostTensor> out = gradients(microFeatures.get(i), microLabels.get(i));
+            Map<Port, HostTensor> out = gradients(microFeatures.get(i), microLabels.get(i)).byPort();
             int n = microFeatures.get(i).values().iterator().next().shape().dim(0);
             count += n;
             examplesSeen += n;
             // State flows through the micro-batches; the apply program commits the last one.
             for (Port p : gradient.outputs(Role.STATE)) {
-                values.put(p.path(), out.get(p.name()));
+                values.put(p.path(), out.get(p));
             }
             sum = sum == null ? out : add(sum, out);
         }
-        Map<String, HostTensor> summed = sum;
+        Map<Port, HostTensor> summed = sum;
         float examples = count;
         Map<Port, HostTensor> out = outputs(apply, applyExe, port -> switch (port.role()) {
             case PARAMETER, SLOT -> values.get(port.path());
-            case LOSS_SUM, GRADIENT, STATE -> summed.get(port.name());
+            case LOSS_SUM, GRADIENT, STATE -> summed.get(gradient.outputs().get(gradient.outputIndex(port.role(),
+                    port.path())));
             case EXAMPLE_COUNT -> HostTensor.ofFloats(new float[] {examples});
             case REPLICA_COUNT -> HostTensor.ofFloats(new float[] {1});
             case STEP -> HostTensor.ofLongs(new long[] {step});
@@ -94,7 +115,7 @@ final class TrainLoop implements AutoCloseable {
             }
         });
         step++;
-        return byName(out);
+        return new Outputs(out);
     }
 
     private static Map<Port, HostTensor> outputs(Program p, Executable exe,
@@ -112,13 +133,9 @@ final class TrainLoop implements AutoCloseable {
         return out;
     }
 
-    private static Map<String, HostTensor> byName(Map<Port, HostTensor> out) {
-        Map<String, HostTensor> result = new LinkedHashMap<>();
-        out.forEach((port, v) -> result.put(port.name(), v));
-        return result;
-    }
 
-    Map<String, HostTensor> step(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
+
+    Outputs step(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
         return step(List.of(features), List.of(labels));
     }
 
@@ -166,12 +183,11 @@ final class TrainLoop implements AutoCloseable {
     }
 
     /** Sums loss and gradients of two micro-batches; state is the later one's. */
-    private Map<String, HostTensor> add(Map<String, HostTensor> a, Map<String, HostTensor> b) {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (Port p : gradient.outputs()) {
-            String k = p.name();
+    private Map<Port, HostTensor> add(Map<Port, HostTensor> a, Map<Port, HostTensor> b) {
+        Map<Port, HostTensor> out = new LinkedHashMap<>();
+        for (Port k : gradient.outputs()) {
             HostTensor v = a.get(k);
-            if (p.role() == Role.STATE) {
+            if (k.role() == Role.STATE) {
                 out.put(k, b.get(k));
                 continue;
             }
