@@ -60,7 +60,8 @@ public final class StepRunner implements AutoCloseable {
         for (var e : layout.variables().entrySet()) {
             HostTensor v = values.get(e.getKey());
             if (v == null) {
-                throw new IllegalArgumentException("no initial value for " + e.getValue() + "; given: " + values.keySet());
+                throw new IllegalArgumentException("no initial value for " + e.getValue() + "; given: "
+                        + values.keySet());
             }
             if (!v.type().equals(e.getValue().type())) {
                 throw new IllegalArgumentException("the initial value of " + e.getValue() + " is " + v.type());
@@ -195,7 +196,8 @@ public final class StepRunner implements AutoCloseable {
                 case FEATURE, LABEL -> batchInput(p, batch);
                 case STATE -> stateIn.containsKey(p.path()) ? stateIn.get(p.path()) : value(p.path());
                 case PARAMETER -> value(p.path());
-                default -> throw new IllegalStateException("the gradient program reads " + p + ", which no step supplies");
+                default -> throw new IllegalStateException("the gradient program reads " + p
+                        + ", which no step supplies");
             });
         }
         return in;

@@ -111,8 +111,9 @@ final class TrainingLoop implements AutoCloseable {
                 long examples = 0;
                 for (int m = 0; m < microBatches; m++) {
                     if (!it.hasNext()) {
-                        throw new IllegalStateException("the training input of rank " + replica.rank() + " ended at "
-                                + "step " + step + " (needed " + maxSteps + "); repeat the dataset or train fewer steps");
+                        throw new IllegalStateException("the training input of rank " + replica.rank()
+                                + " ended at step " + step + " (needed " + maxSteps + "); repeat the dataset or "
+                                + "train fewer steps");
                     }
                     Batch batch = it.next();
                     examples += batch.size();

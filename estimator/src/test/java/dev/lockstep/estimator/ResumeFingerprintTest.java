@@ -102,7 +102,8 @@ class ResumeFingerprintTest {
         }
         try (Estimator e = estimator(dir, 2, new Replica(0, 2))) {
             var error = assertThrows(IllegalStateException.class, () -> e.train(input(4), 5));
-            assertTrue(error.getMessage().contains("Traced again for the recorded input signature"), error.getMessage());
+            assertTrue(error.getMessage().contains("Traced again for the recorded input signature"),
+                    error.getMessage());
             assertTrue(error.getMessage().contains("world size 1") && error.getMessage().contains("world size 2"),
                     error.getMessage());
         }

@@ -81,13 +81,13 @@ public record Manifest(long step, long epoch, Map<String, Object> dataCursors, l
 
     /** A manifest with empty cursors, RNG state and job config and no files; refine with the withers. */
     public static Manifest of(long step, long rngSeed, String graphFingerprint, int worldSize, String version) {
-        return new Manifest(step, 0, Map.of(), rngSeed, Map.of(), graphFingerprint, Map.of(), Map.of(), worldSize, version,
-                List.of());
+        return new Manifest(step, 0, Map.of(), rngSeed, Map.of(), graphFingerprint, Map.of(), Map.of(), worldSize,
+                version, List.of());
     }
 
     public Manifest withEpoch(long e) {
-        return new Manifest(step, e, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig, worldSize,
-                lockstepVersion, files);
+        return new Manifest(step, e, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig,
+                worldSize, lockstepVersion, files);
     }
 
     public Manifest withDataCursors(Map<String, ?> c) {
@@ -112,8 +112,8 @@ public record Manifest(long step, long epoch, Map<String, Object> dataCursors, l
     }
 
     public Manifest withFiles(List<DataFile> f) {
-        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig, worldSize,
-                lockstepVersion, f);
+        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig,
+                worldSize, lockstepVersion, f);
     }
 
     /** Pretty-printed JSON with snake_case fields and a {@code format_version}. */
