@@ -31,6 +31,8 @@ public final class TrainStep {
     public static final String REPLICA_COUNT = "lockstep/replica_count";
     public static final String LEARNING_RATE = "lockstep/learning_rate";
     public static final String LOSS_SUM = "loss_sum";
+    /** Optimizer slots are stored as {@code slot/<parameter path>/<slot>}, in graphs and in checkpoints. */
+    public static final String SLOT_PREFIX = "slot/";
     private static final TensorType COUNT = TensorType.of(DType.F32);
 
     private TrainStep() {}
@@ -247,7 +249,7 @@ public final class TrainStep {
     }
 
     public static String slotName(String path, String slot) {
-        return "slot/" + path + "/" + slot;
+        return SLOT_PREFIX + path + "/" + slot;
     }
 
     private static List<String> trainablePaths(Module model, Config config) {
