@@ -56,7 +56,7 @@ final class Programs {
             ports.add(new Port(Role.LOSS_SUM, TrainStep.LOSS_SUM, TrainStep.LOSS_SUM, lossSum.type()));
             out.metrics().forEach((metric, m) -> m.sums().forEach((sum, t) -> {
                 outputs.add(t);
-                ports.add(new Port(Role.METRIC, metric + "/" + sum, "metric/" + metric + "/" + sum, t.type()));
+                ports.add(new Port(Role.METRIC_SUM, metric + "/" + sum, "metric/" + metric + "/" + sum, t.type()));
             }));
         }
         if (outputs.isEmpty()) {

@@ -29,21 +29,23 @@ public enum Role {
     REPLICA_COUNT,
     /** The learning rate of this step. */
     LEARNING_RATE,
-    /** A reported metric (apply program) or a metric's sum (evaluation program), path = name. */
+    /** A metric the apply program reports (computed from reduced sums), path = name. */
     METRIC,
+    /** One sum of a streaming metric over the examples seen, path = {@code metric/sum}; reduced like the loss sum. */
+    METRIC_SUM,
     /** A prediction output, path = prediction name. */
     PREDICTION;
 
     /** Whether values of this role leave a replica and go through the cross-replica sum before the apply. */
     public boolean reduced() {
         return switch (this) {
-            case LOSS_SUM, GRADIENT, STATE, EXAMPLE_COUNT, REPLICA_COUNT -> true;
+            case LOSS_SUM, GRADIENT, METRIC_SUM, STATE, EXAMPLE_COUNT, REPLICA_COUNT -> true;
             default -> false;
         };
     }
 
     /** Whether the reduced value is a sum over examples, so micro-batches of one replica add up. */
     public boolean summedOverExamples() {
-        return this == LOSS_SUM || this == GRADIENT || this == EXAMPLE_COUNT;
+        return this == LOSS_SUM || this == GRADIENT || this == METRIC_SUM || this == EXAMPLE_COUNT;
     }
 }
