@@ -68,15 +68,26 @@ class MultiReplicaStepTest {
                 "labels/y", b.get("labels/y"));
     }
 
-    static Map<String, HostTensor> half(Map<String, HostTensor> batch, int rank) {
-        return Map.of("features/x", rows(batch.get("features/x"), rank), "labels/y", rows(batch.get("labels/y"), rank));
+    static HostTensor rows(HostTensor t, int rank) {
+        return rows(t, rank * LOCAL, LOCAL);
     }
 
-    static HostTensor rows(HostTensor t, int rank) {
+    static HostTensor rows(HostTensor t, int from, int n) {
         int width = t.shape().dim(1);
-        double[] all = t.toDoubles();
-        return HostTensor.fromDoubles(TensorType.of(t.type().dtype(), LOCAL, width),
-                Arrays.copyOfRange(all, rank * LOCAL * width, (rank + 1) * LOCAL * width));
+        return HostTensor.fromDoubles(TensorType.of(t.type().dtype(), n, width),
+                Arrays.copyOfRange(t.toDoubles(), from * width, (from + n) * width));
+    }
+
+    /** Rank {@code rank}'s half of {@code batch} as {@code micro} consecutive micro-batches. */
+    static List<Map<String, HostTensor>> microBatches(Map<String, HostTensor> batch, int rank, int micro) {
+        List<Map<String, HostTensor>> out = new ArrayList<>();
+        int size = LOCAL / micro;
+        for (int m = 0; m < micro; m++) {
+            int from = rank * LOCAL + m * size;
+            out.add(Map.of("features/x", rows(batch.get("features/x"), from, size),
+                    "labels/y", rows(batch.get("labels/y"), from, size)));
+        }
+        return out;
     }
 
     /** The first {@code n} rows of a [rows, k] tensor. */
@@ -89,6 +100,11 @@ class MultiReplicaStepTest {
     /** Runs two replicas for {@link #STEPS} steps; returns each rank's values after every step. */
     static List<List<Map<String, HostTensor>>> twoReplicas(Supplier<Module> model, InMemoryAllReduce reduce,
                                                            boolean skipState) throws Exception {
+        return twoReplicas(model, reduce, skipState, 1);
+    }
+
+    static List<List<Map<String, HostTensor>>> twoReplicas(Supplier<Module> model, InMemoryAllReduce reduce,
+                                                           boolean skipState, int micro) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<List<Map<String, HostTensor>>>> ranks = new ArrayList<>();
@@ -99,9 +115,9 @@ class MultiReplicaStepTest {
                         : reduce.forRank(rank);
                 ranks.add(pool.submit(() -> {
                     List<Map<String, HostTensor>> after = new ArrayList<>();
-                    try (StepRunner runner = runner(model.get(), LOCAL, reducer)) {
+                    try (StepRunner runner = runner(model.get(), LOCAL / micro, reducer)) {
                         for (int s = 0; s < STEPS; s++) {
-                            runner.step(List.of(half(global(s), rank)), s, replica.exampleOffset(s, LOCAL), LR);
+                            runner.step(microBatches(global(s), rank, micro), s, replica.exampleOffset(s, LOCAL), LR);
                             after.add(runner.values());
                         }
                     }
@@ -165,6 +181,20 @@ class MultiReplicaStepTest {
         assertFalse(Arrays.equals(single.get(STEPS - 1).get("out/kernel").toDoubles(),
                 oneRunner(Sequential.of("hidden", new Dense(6, Activation.Fn.TANH), "out", new Dense(1)))
                         .get(STEPS - 1).get("out/kernel").toDoubles()));
+    }
+
+    @Test
+    void twoMicroBatchesPerReplicaStillEqualOneRunnerOnTheCombinedBatch() throws Exception {
+        var runs = twoReplicas(MultiReplicaStepTest::mlpDropout, new InMemoryAllReduce(2), false, 2);
+        var single = oneRunner(mlpDropout());
+        for (String k : single.get(STEPS - 1).keySet()) {
+            double[] x = single.get(STEPS - 1).get(k).toDoubles(), y = runs.get(1).get(STEPS - 1).get(k).toDoubles();
+            assertArrayEquals((double[]) runs.get(0).get(STEPS - 1).get(k).array(),
+                    (double[]) runs.get(1).get(STEPS - 1).get(k).array(), k);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i], y[i], 1e-6, k + "[" + i + "]");
+            }
+        }
     }
 
     @Test
