@@ -19,6 +19,10 @@ public final class Builder {
     int microBatches = 1;
     final List<Listener> listeners = new ArrayList<>();
     dev.lockstep.device.Device device;
+    GradientReducer reducer = GradientReducer.IDENTITY;
+    Replica replica = Replica.SINGLE;
+    java.util.function.LongSupplier nanoClock = System::nanoTime;
+    CheckpointPolicy checkpointPolicy;
 
     Builder(Module model, ModelFn modelFn, RunConfig run) {
         this.model = Objects.requireNonNull(model, "model");
@@ -58,6 +62,29 @@ public final class Builder {
     /** Uses this device instead of opening {@code RunConfig.device()} by name; the estimator does not close it. */
     public Builder device(dev.lockstep.device.Device d) {
         this.device = Objects.requireNonNull(d, "device");
+        return this;
+    }
+
+    /**
+     * Runs as replica {@code rank} of {@code worldSize}, summing each step's payload with {@code reducer}
+     * (step 3 of DESIGN.md). The input function must yield this replica's slice of every global batch;
+     * only rank 0 writes checkpoints.
+     */
+    public Builder replica(Replica r, GradientReducer reducer) {
+        this.replica = Objects.requireNonNull(r, "replica");
+        this.reducer = Objects.requireNonNull(reducer, "reducer");
+        return this;
+    }
+
+    /** The clock for step timings and the time-based checkpoint cadence, in nanoseconds (default System::nanoTime). */
+    public Builder nanoClock(java.util.function.LongSupplier clock) {
+        this.nanoClock = Objects.requireNonNull(clock, "nanoClock");
+        return this;
+    }
+
+    /** When to checkpoint (default: {@link CheckpointPolicy#of} the run config's cadence). */
+    public Builder checkpointPolicy(CheckpointPolicy p) {
+        this.checkpointPolicy = Objects.requireNonNull(p, "checkpointPolicy");
         return this;
     }
 

@@ -5,8 +5,10 @@ import dev.lockstep.device.Device;
 import dev.lockstep.device.Executable;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
+import dev.lockstep.nn.Port;
 import dev.lockstep.nn.Program;
-import dev.lockstep.nn.Scope;
+import dev.lockstep.nn.Role;
+import dev.lockstep.nn.TrainStep;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
@@ -41,6 +43,18 @@ final class ModePrograms implements AutoCloseable {
         this.device = device;
     }
 
+    /**
+     * The TRAIN gradient program for batches like {@code batch} (for {@link Estimator#gradients}):
+     * run on its own, it changes nothing, since state updates are only outputs.
+     */
+    Compiled gradient(Batch batch, TrainStep.Config config) {
+        Key key = new Key(Mode.TRAIN, Programs.types(batch.features()), Programs.types(batch.labels()));
+        return compiled.computeIfAbsent(key, k -> {
+            Program p = TrainStep.gradientProgram(model, Programs.trainLoss(modelFn), k.features(), k.labels(), config);
+            return new Compiled(p, device.get().compile(p.graph()), Map.of());
+        });
+    }
+
     Compiled get(Mode mode, Batch batch) {
         Map<String, TensorType> labels = mode == Mode.PREDICT ? Map.of() : Programs.types(batch.labels());
         Key key = new Key(mode, Programs.types(batch.features()), labels);
@@ -56,29 +70,42 @@ final class ModePrograms implements AutoCloseable {
         });
     }
 
-    /** Runs {@code c} on {@code batch}; every other input is a variable read through {@code variables}. */
-    Map<String, HostTensor> run(Compiled c, Batch batch, Function<String, Buffer> variables, long step) {
-        Map<String, HostTensor> batchInputs = batch.programInputs();
+    /**
+     * Runs {@code c} on {@code batch} at {@code step} with the batch's first example at global index
+     * {@code exampleOffset}; parameters and state are read through {@code variables} by path.
+     */
+    Map<Port, HostTensor> run(Compiled c, Batch batch, Function<String, Buffer> variables, long step,
+                              long exampleOffset) {
         List<Buffer> inputs = new ArrayList<>(), uploaded = new ArrayList<>();
         Device d = device.get();
         try {
-            for (String name : c.program().inputNames()) {
-                HostTensor t = batchInputs.get(name);
-                if (t == null && (name.equals(Scope.STEP) || name.equals(Scope.EXAMPLE_OFFSET))) {
-                    t = HostTensor.ofLongs(new long[] {name.equals(Scope.STEP) ? step : 0});
+            for (Port p : c.program().inputs()) {
+                HostTensor t = switch (p.role()) {
+                    case FEATURE -> batch.features().get(p.path());
+                    case LABEL -> batch.labels().get(p.path());
+                    case STEP -> HostTensor.ofLongs(new long[] {step});
+                    case EXAMPLE_OFFSET -> HostTensor.ofLongs(new long[] {exampleOffset});
+                    case PARAMETER, STATE -> null;
+                    default -> throw new IllegalStateException("the program reads " + p + ", which nothing supplies");
+                };
+                if (p.role() == Role.FEATURE || p.role() == Role.LABEL) {
+                    if (t == null || !t.type().equals(p.type())) {
+                        throw new IllegalArgumentException("batch input '" + p.name() + "' is "
+                                + (t == null ? "missing" : t.type()) + " but the program was traced for " + p.type());
+                    }
                 }
                 if (t != null) {
                     Buffer b = d.upload(t);
                     uploaded.add(b);
                     inputs.add(b);
                 } else {
-                    inputs.add(variables.apply(name));
+                    inputs.add(variables.apply(p.path()));
                 }
             }
             List<Buffer> outs = c.executable().execute(inputs);
-            Map<String, HostTensor> result = new LinkedHashMap<>();
+            Map<Port, HostTensor> result = new LinkedHashMap<>();
             for (int i = 0; i < outs.size(); i++) {
-                result.put(c.program().outputNames().get(i), outs.get(i).toHost());
+                result.put(c.program().outputs().get(i), outs.get(i).toHost());
                 outs.get(i).close();
             }
             return result;

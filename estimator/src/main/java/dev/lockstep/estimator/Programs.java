@@ -2,13 +2,15 @@ package dev.lockstep.estimator;
 
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.nn.GradientTransform;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Optimizer;
+import dev.lockstep.nn.Port;
 import dev.lockstep.nn.Program;
+import dev.lockstep.nn.Role;
 import dev.lockstep.nn.Scope;
 import dev.lockstep.nn.TrainStep;
-import dev.lockstep.nn.VariableSpec;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Traces the EVAL and PREDICT programs and makes initial values; TRAIN programs come from {@link TrainStep}. */
+/** Traces the EVAL and PREDICT programs; TRAIN programs come from {@link TrainStep}. */
 final class Programs {
     private Programs() {}
 
@@ -39,43 +41,49 @@ final class Programs {
         l.keySet().forEach(k -> declared.add("labels/" + k));
         scope.checkInputsOwned(declared);
         List<Tensor> outputs = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        List<Port> ports = new ArrayList<>();
         if (mode == Mode.PREDICT) {
             out.predictions().forEach((k, t) -> {
                 outputs.add(t);
-                names.add("prediction/" + k);
+                ports.add(new Port(Role.PREDICTION, k, "prediction/" + k, t.type()));
             });
         } else {
             if (out.perExampleLoss() == null) {
                 throw new IllegalArgumentException("the model function returned no loss in " + mode + " mode");
             }
-            outputs.add(out.perExampleLoss().sum(0));
-            names.add(TrainStep.LOSS_SUM);
+            Tensor lossSum = out.perExampleLoss().sum(0);
+            outputs.add(lossSum);
+            ports.add(new Port(Role.LOSS_SUM, TrainStep.LOSS_SUM, TrainStep.LOSS_SUM, lossSum.type()));
             out.metrics().forEach((metric, m) -> m.sums().forEach((sum, t) -> {
                 outputs.add(t);
-                names.add("metric/" + metric + "/" + sum);
+                ports.add(new Port(Role.METRIC_SUM, metric + "/" + sum, "metric/" + metric + "/" + sum, t.type()));
             }));
         }
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("the model function returned nothing to compute in " + mode + " mode");
         }
-        return new Program(b.buildTensors(outputs), names);
+        List<Port> batch = new ArrayList<>();
+        features.forEach((k, t) -> batch.add(new Port(Role.FEATURE, k, "features/" + k, t)));
+        if (mode != Mode.PREDICT) {
+            labels.forEach((k, t) -> batch.add(new Port(Role.LABEL, k, "labels/" + k, t)));
+        }
+        return Program.traced(b.buildTensors(outputs), scope, batch, ports);
     }
 
-    /** Initial values of every variable (from its initializer, seed and path) and every optimizer slot. */
-    static Map<String, HostTensor> initialValues(Module model, Optimizer optimizer, long seed) {
-        Map<String, HostTensor> values = new LinkedHashMap<>();
-        for (VariableSpec v : model.variables()) {
-            values.put(v.path(), HostTensor.fromDoubles(v.type(), v.initializer().values(v.type().shape(), v.path(), seed)));
-            if (v.trainable()) {
-                for (String s : optimizer.slotNames()) {
-                    double[] init = new double[(int) v.type().shape().size()];
-                    java.util.Arrays.fill(init, optimizer.slotInitialValue(s));
-                    values.put(TrainStep.slotName(v.path(), s), HostTensor.fromDoubles(v.type(), init));
-                }
+    /** The training configuration an estimator traces with (no frozen paths). */
+    static TrainStep.Config config(Optimizer optimizer, GradientTransform transform, long seed) {
+        return new TrainStep.Config(optimizer, transform, java.util.Set.of(), false, seed);
+    }
+
+    /** The model function's per-example loss in TRAIN mode, as the training step traces it. */
+    static TrainStep.LossFn trainLoss(ModelFn modelFn) {
+        return (scope, f, l) -> {
+            ModelOutput out = modelFn.apply(scope, f, l, Mode.TRAIN);
+            if (out.perExampleLoss() == null) {
+                throw new IllegalArgumentException("the model function returned no loss in TRAIN mode");
             }
-        }
-        return values;
+            return out.perExampleLoss();
+        };
     }
 
     static Map<String, TensorType> types(Map<String, HostTensor> tensors) {

@@ -10,7 +10,8 @@ import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Losses;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Optimizer;
-import dev.lockstep.nn.Program;
+import dev.lockstep.nn.InitialValues;
+import dev.lockstep.nn.StepLayout;
 import dev.lockstep.nn.Sequential;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.nn.layers.Activation;
@@ -31,11 +32,9 @@ class StepRunnerTest {
     }
 
     static StepRunner runner(Module model, int micro, DType d, TrainStep.Config config) {
-        Program g = TrainStep.gradientProgram(model, mse(model), Map.of("x", TensorType.of(d, micro, 3)),
+        StepLayout layout = TrainStep.layout(model, mse(model), Map.of("x", TensorType.of(d, micro, 3)),
                 Map.of("y", TensorType.of(d, micro, 1)), config);
-        Program a = TrainStep.applyProgram(model, config);
-        Map<String, HostTensor> init = Programs.initialValues(model, config.optimizer(), config.seed());
-        return new StepRunner(new ReferenceDevice(), g, a, init);
+        return new StepRunner(new ReferenceDevice(), layout, InitialValues.of(model, config), GradientReducer.IDENTITY);
     }
 
     static List<Map<String, HostTensor>> batches(DType d, int total, int micro, long seed) {
@@ -118,6 +117,35 @@ class StepRunnerTest {
             for (String k : before.keySet()) {
                 assertArrayEquals((float[]) before.get(k).array(), (float[]) after.get(k).array(), k);
             }
+        }
+    }
+
+    @Test
+    void aFailingReducerLeavesParametersSlotsAndBatchNormStateAsTheyWere() {
+        var config = TrainStep.Config.of(new Optimizer.Momentum(0.9, false), 3);
+        Module model = model();
+        StepLayout layout = TrainStep.layout(model, mse(model), Map.of("x", TensorType.of(DType.F32, 8, 3)),
+                Map.of("y", TensorType.of(DType.F32, 8, 1)), config);
+        boolean[] fail = {false};
+        GradientReducer flaky = (l, payload) -> {
+            if (fail[0]) {
+                throw new IllegalStateException("rank 1 did not answer the all-reduce");
+            }
+        };
+        try (StepRunner r = new StepRunner(new ReferenceDevice(), layout, InitialValues.of(model, config), flaky)) {
+            r.step(batches(DType.F32, 8, 8, 1), 0, 0, 0.1);
+            Map<String, HostTensor> before = r.values();
+            fail[0] = true;
+            assertThrows(IllegalStateException.class, () -> r.step(batches(DType.F32, 8, 8, 2), 1, 8, 0.1));
+            Map<String, HostTensor> after = r.values();
+            assertEquals(true, before.containsKey("bn/moving_mean"));
+            for (String k : before.keySet()) {
+                assertArrayEquals((float[]) before.get(k).array(), (float[]) after.get(k).array(), k);
+            }
+            fail[0] = false;
+            r.step(batches(DType.F32, 8, 8, 2), 1, 8, 0.1);
+            assertEquals(false, java.util.Arrays.equals((float[]) before.get("bn/moving_mean").array(),
+                    (float[]) r.values().get("bn/moving_mean").array()), "the retried step commits new state");
         }
     }
 }

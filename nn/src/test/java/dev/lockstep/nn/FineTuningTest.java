@@ -38,7 +38,7 @@ class FineTuningTest {
             }
             assertArrayEquals(bodyBefore, (float[]) loop.values.get("body/hidden/kernel").array());
             assertFalse(Arrays.equals(headBefore, (float[]) loop.values.get("head/kernel").array()));
-            assertTrue(loop.apply.inputNames().stream().noneMatch(n -> n.startsWith("param/body/")));
+            assertTrue(loop.apply.inputs(Role.PARAMETER).stream().noneMatch(p -> p.path().startsWith("body/")));
         }
     }
 
@@ -66,10 +66,10 @@ class FineTuningTest {
         var labels = Map.of("y", HostTensor.ofInts(y, 6));
         try (TrainLoop loop = new TrainLoop(new ReferenceDevice(), cnn, fn, Map.of("x", xType), Map.of("y", yType),
                 TrainStep.Config.of(Optimizer.Adam.standard(), 2), new LearningRate.Constant(0.05))) {
-            double first = loop.step(features, labels).get("metric/loss").getDouble(0);
+            double first = loop.step(features, labels).get(Role.METRIC, "loss").getDouble(0);
             double last = first;
             for (int i = 0; i < 30; i++) {
-                last = loop.step(features, labels).get("metric/loss").getDouble(0);
+                last = loop.step(features, labels).get(Role.METRIC, "loss").getDouble(0);
             }
             assertTrue(last < first * 0.5, "loss " + first + " -> " + last);
         }

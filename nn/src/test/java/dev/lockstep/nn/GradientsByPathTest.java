@@ -21,9 +21,9 @@ class GradientsByPathTest {
         try (TrainLoop loop = new TrainLoop(new ReferenceDevice(), model, Fixtures.mse(model),
                 Map.of("x", data[0].type()), Map.of("y", data[1].type()), TrainStep.Config.of(new Optimizer.Sgd(), 4),
                 new LearningRate.Constant(0.1))) {
-            Map<String, HostTensor> analytic = loop.gradients(features, labels);
+            TrainLoop.Outputs analytic = loop.gradients(features, labels);
             for (String path : new String[] {"hidden/kernel", "hidden/bias", "out/kernel", "out/bias"}) {
-                double[] g = analytic.get("grad/" + path).toDoubles();
+                double[] g = analytic.get(Role.GRADIENT, path).toDoubles();
                 HostTensor original = loop.values.get(path);
                 double[] w = original.toDoubles();
                 for (int i = 0; i < w.length; i++) {
@@ -43,6 +43,6 @@ class GradientsByPathTest {
     private static double lossSum(TrainLoop loop, String path, double[] w, TensorType t, Map<String, HostTensor> f,
                                   Map<String, HostTensor> l) {
         loop.values.put(path, HostTensor.fromDoubles(t, w));
-        return loop.gradients(f, l).get(TrainStep.LOSS_SUM).getDouble(0);
+        return loop.gradients(f, l).get(Role.LOSS_SUM).getDouble(0);
     }
 }

@@ -26,9 +26,9 @@ class L2ConventionsTest {
                 new LearningRate.Constant(1e-9))) {
             var out = loop.step(Map.of("x", HostTensor.zeros(TensorType.of(DType.F32, 1, 784))),
                     Map.of("y", HostTensor.zeros(TensorType.of(DType.F32, 1, 10))));
-            assertEquals(0.0, out.get("metric/data_loss").getDouble(0), 0.0, "zero inputs and targets: no data loss");
-            double reg = out.get("metric/regularization_loss").getDouble(0);
-            assertEquals(reg, out.get("metric/loss").getDouble(0), 1e-6, "loss = data loss + regularization, once");
+            assertEquals(0.0, out.get(Role.METRIC, "data_loss").getDouble(0), 0.0, "zero inputs and targets: no data loss");
+            double reg = out.get(Role.METRIC, "regularization_loss").getDouble(0);
+            assertEquals(reg, out.get(Role.METRIC, "loss").getDouble(0), 1e-6, "loss = data loss + regularization, once");
             return reg;
         }
     }

@@ -42,68 +42,100 @@ final class TrainLoop implements AutoCloseable {
         this.labelTypes = labels;
         this.config = config;
         this.lr = lr;
-        this.gradient = TrainStep.gradientProgram(model, lossFn, features, labels, config);
-        this.apply = TrainStep.applyProgram(model, config);
-        for (VariableSpec v : model.variables()) {
-            values.put(v.path(), HostTensor.fromDoubles(v.type(),
-                    v.initializer().values(v.type().shape(), v.path(), config.seed())));
-            if (v.trainable()) {
-                for (String s : config.optimizer().slotNames()) {
-                    double[] init = new double[(int) v.type().shape().size()];
-                    java.util.Arrays.fill(init, config.optimizer().slotInitialValue(s));
-                    values.put(TrainStep.slotName(v.path(), s), HostTensor.fromDoubles(v.type(), init));
-                }
-            }
-        }
+        StepLayout layout = TrainStep.layout(model, lossFn, features, labels, config);
+        this.gradient = layout.gradient();
+        this.apply = layout.apply();
+        values.putAll(InitialValues.of(model, config));
         this.gradientExe = device.compile(gradient.graph());
         this.applyExe = device.compile(apply.graph());
     }
 
-    /** Gradient program outputs by name for one batch (values not changed). */
-    Map<String, HostTensor> gradients(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
-        Map<String, HostTensor> in = new LinkedHashMap<>(values);
-        features.forEach((k, v) -> in.put("features/" + k, v));
-        labels.forEach((k, v) -> in.put("labels/" + k, v));
-        in.put(Scope.STEP, HostTensor.ofLongs(new long[] {step}));
-        in.put(Scope.EXAMPLE_OFFSET, HostTensor.ofLongs(new long[] {examplesSeen}));
-        return run(gradientExe, gradient, in);
+    /** A program's outputs by role and path. */
+    record Outputs(Map<Port, HostTensor> byPort) {
+        HostTensor get(Role role, String path) {
+            return byPort.entrySet().stream().filter(e -> e.getKey().role() == role && e.getKey().path().equals(path))
+                    .map(Map.Entry::getValue).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no " + role + " output '" + path + "' in "
+                            + byPort.keySet()));
+        }
+
+        /** The only output of {@code role} (the loss sum). */
+        HostTensor get(Role role) {
+            List<HostTensor> of = byPort.entrySet().stream().filter(e -> e.getKey().role() == role)
+                    .map(Map.Entry::getValue).toList();
+            if (of.size() != 1) {
+                throw new IllegalArgumentException(of.size() + " outputs of role " + role);
+            }
+            return of.getFirst();
+        }
+    }
+
+    /** Gradient program outputs for one batch (values not changed). */
+    Outputs gradients(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
+        Map<Port, HostTensor> out = outputs(gradient, gradientExe, port -> switch (port.role()) {
+            case FEATURE -> features.get(port.path());
+            case LABEL -> labels.get(port.path());
+            case STEP -> HostTensor.ofLongs(new long[] {step});
+            case EXAMPLE_OFFSET -> HostTensor.ofLongs(new long[] {examplesSeen});
+            default -> values.get(port.path());
+        });
+        return new Outputs(out);
     }
 
     /** One training step over {@code microBatches} (gradient accumulation when more than one). */
-    Map<String, HostTensor> step(List<Map<String, HostTensor>> microFeatures, List<Map<String, HostTensor>> microLabels) {
-        Map<String, HostTensor> sum = null;
+    Outputs step(List<Map<String, HostTensor>> microFeatures, List<Map<String, HostTensor>> microLabels) {
+        Map<Port, HostTensor> sum = null;
         long count = 0;
         for (int i = 0; i < microFeatures.size(); i++) {
-            Map<String, HostTensor> out = gradients(microFeatures.get(i), microLabels.get(i));
+            Map<Port, HostTensor> out = gradients(microFeatures.get(i), microLabels.get(i)).byPort();
             int n = microFeatures.get(i).values().iterator().next().shape().dim(0);
             count += n;
             examplesSeen += n;
-            out.forEach((k, v) -> {
-                if (k.startsWith("state/")) {
-                    values.put(k.substring("state/".length()), v);
-                }
-            });
+            // State flows through the micro-batches; the apply program commits the last one.
+            for (Port p : gradient.outputs(Role.STATE)) {
+                values.put(p.path(), out.get(p));
+            }
             sum = sum == null ? out : add(sum, out);
         }
-        Map<String, HostTensor> in = new LinkedHashMap<>();
-        values.forEach((k, v) -> in.put(k.startsWith("slot/") ? k : "param/" + k, v));
-        sum.forEach((k, v) -> in.put(k, v));
-        in.put(TrainStep.EXAMPLE_COUNT, HostTensor.ofFloats(new float[] {count}));
-        in.put(Scope.STEP, HostTensor.ofLongs(new long[] {step}));
-        in.put(TrainStep.LEARNING_RATE, HostTensor.ofFloats(new float[] {(float) lr.at(step)}));
-        Map<String, HostTensor> out = run(applyExe, apply, in);
-        out.forEach((k, v) -> {
-            if (k.startsWith("param/")) {
-                values.put(k.substring("param/".length()), v);
-            } else if (k.startsWith("slot/")) {
-                values.put(k, v);
+        Map<Port, HostTensor> summed = sum;
+        float examples = count;
+        Map<Port, HostTensor> out = outputs(apply, applyExe, port -> switch (port.role()) {
+            case PARAMETER, SLOT -> values.get(port.path());
+            case LOSS_SUM, GRADIENT, STATE -> summed.get(gradient.outputs().get(gradient.outputIndex(port.role(),
+                    port.path())));
+            case EXAMPLE_COUNT -> HostTensor.ofFloats(new float[] {examples});
+            case REPLICA_COUNT -> HostTensor.ofFloats(new float[] {1});
+            case STEP -> HostTensor.ofLongs(new long[] {step});
+            case LEARNING_RATE -> HostTensor.ofFloats(new float[] {(float) lr.at(step)});
+            default -> throw new IllegalArgumentException("the apply program does not read " + port);
+        });
+        out.forEach((port, v) -> {
+            if (port.role() != Role.METRIC) {
+                values.put(port.path(), v);
             }
         });
         step++;
+        return new Outputs(out);
+    }
+
+    private static Map<Port, HostTensor> outputs(Program p, Executable exe,
+                                                 java.util.function.Function<Port, HostTensor> bind) {
+        Map<String, HostTensor> in = new LinkedHashMap<>();
+        for (Port port : p.inputs()) {
+            HostTensor t = bind.apply(port);
+            if (t != null) {
+                in.put(port.name(), t);
+            }
+        }
+        Map<String, HostTensor> byName = run(exe, p, in);
+        Map<Port, HostTensor> out = new LinkedHashMap<>();
+        p.outputs().forEach(port -> out.put(port, byName.get(port.name())));
         return out;
     }
 
-    Map<String, HostTensor> step(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
+
+
+    Outputs step(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
         return step(List.of(features), List.of(labels));
     }
 
@@ -114,7 +146,12 @@ final class TrainLoop implements AutoCloseable {
         featureTypes.forEach((k, t) -> f.put(k, b.wrap(b.parameter("features/" + k, t))));
         labelTypes.forEach((k, t) -> l.put(k, b.wrap(b.parameter("labels/" + k, t))));
         Scope scope = new Scope(b, Mode.EVAL, model, config.seed());
-        Program p = new Program(b.buildTensors(List.of(lossFn.perExample(scope, f, l))), List.of("loss"));
+        Tensor loss = lossFn.perExample(scope, f, l);
+        List<Port> declared = new ArrayList<>();
+        featureTypes.forEach((k, t) -> declared.add(new Port(Role.FEATURE, k, "features/" + k, t)));
+        labelTypes.forEach((k, t) -> declared.add(new Port(Role.LABEL, k, "labels/" + k, t)));
+        Program p = Program.traced(b.buildTensors(List.of(loss)), scope, declared,
+                List.of(new Port(Role.METRIC, "loss", "loss", loss.type())));
         Map<String, HostTensor> in = new LinkedHashMap<>(values);
         features.forEach((k, v) -> in.put("features/" + k, v));
         labels.forEach((k, v) -> in.put("labels/" + k, v));
@@ -145,19 +182,21 @@ final class TrainLoop implements AutoCloseable {
         }
     }
 
-    private static Map<String, HostTensor> add(Map<String, HostTensor> a, Map<String, HostTensor> b) {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        a.forEach((k, v) -> {
-            if (k.startsWith("state/")) {
+    /** Sums loss and gradients of two micro-batches; state is the later one's. */
+    private Map<Port, HostTensor> add(Map<Port, HostTensor> a, Map<Port, HostTensor> b) {
+        Map<Port, HostTensor> out = new LinkedHashMap<>();
+        for (Port k : gradient.outputs()) {
+            HostTensor v = a.get(k);
+            if (k.role() == Role.STATE) {
                 out.put(k, b.get(k));
-                return;
+                continue;
             }
             double[] x = v.toDoubles(), y = b.get(k).toDoubles();
             for (int i = 0; i < x.length; i++) {
                 x[i] += y[i];
             }
             out.put(k, HostTensor.fromDoubles(v.type(), x));
-        });
+        }
         return out;
     }
 

@@ -1,5 +1,6 @@
 package dev.lockstep.estimator.checkpoint;
 
+import dev.lockstep.nn.TrainStep;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.TreeSet;
  * {@code TrainStep.slotName} gives them). Never by rank or position, so any world size can load it.
  */
 public record Checkpoint(Manifest manifest, SortedMap<String, HostTensor> tensors) {
-    /** Prefix of optimizer slot names, as {@code TrainStep.slotName} writes them. */
-    public static final String SLOT_PREFIX = "slot/";
+    /** Prefix of optimizer slot names, as {@link TrainStep#slotName} writes them. */
+    public static final String SLOT_PREFIX = TrainStep.SLOT_PREFIX;
 
     public Checkpoint {
         Objects.requireNonNull(manifest, "manifest");

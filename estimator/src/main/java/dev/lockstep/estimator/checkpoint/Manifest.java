@@ -1,6 +1,9 @@
 package dev.lockstep.estimator.checkpoint;
 
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.TreeMap;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.stream.Collectors;
  * epoch, each data source's cursor, the RNG seed and any extra RNG state, the fingerprint of the traced
  * graph, the job config, and the world size it was written with. Tensors are addressed by path, so a
  * checkpoint written by N workers restores onto M; {@code worldSize} is recorded, never needed to load.
+ * {@code inputSignature} is the per-replica batch the fingerprinted graph was traced for (input name to
+ * type; empty when unknown), so a restore can tell a changed model from a changed local batch size.
  * {@code files} lists each data file with its size and sha256; {@link CheckpointStore#save} fills it in.
  *
  * @param dataCursors per data source, a JSON object positioning the input pipeline (global, not per rank)
@@ -22,8 +27,8 @@ import java.util.stream.Collectors;
  * @param jobConfig   the job spec as an opaque JSON object, for audit and for detecting changed jobs
  */
 public record Manifest(long step, long epoch, Map<String, Object> dataCursors, long rngSeed,
-                       Map<String, Object> rngState, String graphFingerprint, Map<String, Object> jobConfig,
-                       int worldSize, String lockstepVersion, List<DataFile> files) {
+                       Map<String, Object> rngState, String graphFingerprint, Map<String, TensorType> inputSignature,
+                       Map<String, Object> jobConfig, int worldSize, String lockstepVersion, List<DataFile> files) {
     /** Bumped on any incompatible change of the JSON layout; readers refuse versions they do not know. */
     public static final int FORMAT_VERSION = 1;
 
@@ -64,6 +69,8 @@ public record Manifest(long step, long epoch, Map<String, Object> dataCursors, l
         rngState = JsonValues.object(Objects.requireNonNull(rngState, "rngState"), "rng.state");
         jobConfig = JsonValues.object(Objects.requireNonNull(jobConfig, "jobConfig"), "job_config");
         Objects.requireNonNull(graphFingerprint, "graphFingerprint");
+        inputSignature = Collections.unmodifiableSortedMap(new TreeMap<>(
+                Objects.requireNonNull(inputSignature, "inputSignature")));
         Objects.requireNonNull(lockstepVersion, "lockstepVersion");
         files = List.copyOf(files);
         Set<String> names = files.stream().map(DataFile::name).collect(Collectors.toSet());
@@ -74,33 +81,39 @@ public record Manifest(long step, long epoch, Map<String, Object> dataCursors, l
 
     /** A manifest with empty cursors, RNG state and job config and no files; refine with the withers. */
     public static Manifest of(long step, long rngSeed, String graphFingerprint, int worldSize, String version) {
-        return new Manifest(step, 0, Map.of(), rngSeed, Map.of(), graphFingerprint, Map.of(), worldSize, version,
-                List.of());
+        return new Manifest(step, 0, Map.of(), rngSeed, Map.of(), graphFingerprint, Map.of(), Map.of(), worldSize,
+                version, List.of());
     }
 
     public Manifest withEpoch(long e) {
-        return new Manifest(step, e, dataCursors, rngSeed, rngState, graphFingerprint, jobConfig, worldSize,
-                lockstepVersion, files);
+        return new Manifest(step, e, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig,
+                worldSize, lockstepVersion, files);
     }
 
     public Manifest withDataCursors(Map<String, ?> c) {
         return new Manifest(step, epoch, JsonValues.object(c, "data_cursors"), rngSeed, rngState, graphFingerprint,
-                jobConfig, worldSize, lockstepVersion, files);
+                inputSignature, jobConfig, worldSize, lockstepVersion, files);
     }
 
     public Manifest withRngState(Map<String, ?> s) {
         return new Manifest(step, epoch, dataCursors, rngSeed, JsonValues.object(s, "rng.state"), graphFingerprint,
-                jobConfig, worldSize, lockstepVersion, files);
+                inputSignature, jobConfig, worldSize, lockstepVersion, files);
     }
 
     public Manifest withJobConfig(Map<String, ?> c) {
-        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint,
+        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature,
                 JsonValues.object(c, "job_config"), worldSize, lockstepVersion, files);
     }
 
+    /** Records the per-replica input types the fingerprinted graph was traced for. */
+    public Manifest withInputSignature(Map<String, TensorType> signature) {
+        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, signature, jobConfig,
+                worldSize, lockstepVersion, files);
+    }
+
     public Manifest withFiles(List<DataFile> f) {
-        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, jobConfig, worldSize,
-                lockstepVersion, f);
+        return new Manifest(step, epoch, dataCursors, rngSeed, rngState, graphFingerprint, inputSignature, jobConfig,
+                worldSize, lockstepVersion, f);
     }
 
     /** Pretty-printed JSON with snake_case fields and a {@code format_version}. */

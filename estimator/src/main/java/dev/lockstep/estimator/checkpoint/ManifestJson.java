@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Manifest to and from JSON, field by field, so a bad manifest is reported by file and field name. */
 final class ManifestJson {
@@ -26,6 +29,17 @@ final class ManifestJson {
         root.put("epoch", m.epoch());
         root.put("world_size", m.worldSize());
         root.put("graph_fingerprint", m.graphFingerprint());
+        if (!m.inputSignature().isEmpty()) {
+            // Written only when known, so manifests of callers that never record one read as before.
+            ObjectNode sig = root.putObject("input_signature");
+            m.inputSignature().forEach((name, t) -> {
+                ObjectNode type = sig.putObject(name).put("dtype", t.dtype().mlirName());
+                ArrayNode shape = type.putArray("shape");
+                for (int d : t.shape().dims()) {
+                    shape.add(d);
+                }
+            });
+        }
         ObjectNode rng = root.putObject("rng");
         rng.put("seed", m.rngSeed());
         rng.set("state", Json.MAPPER.valueToTree(m.rngState()));
@@ -90,9 +104,47 @@ final class ManifestJson {
         Map<String, Object> cursors = object(root, "data_cursors", file);
         Map<String, Object> rngState = object(rng, "state", file);
         Map<String, Object> job = object(root, "job_config", file);
+        Map<String, TensorType> signature = signature(root, file);
         return guard(file, "manifest", () -> new Manifest(integer(root, "step", file), integer(root, "epoch", file),
-                cursors, integer(rng, "seed", file), rngState, text(root, "graph_fingerprint", file), job,
+                cursors, integer(rng, "seed", file), rngState, text(root, "graph_fingerprint", file), signature, job,
                 (int) worldSize, text(root, "lockstep_version", file), files));
+    }
+
+    /** The optional {@code input_signature}: input name to {dtype, shape}; empty when absent. */
+    private static Map<String, TensorType> signature(JsonNode root, Path file) throws CorruptCheckpointException {
+        Map<String, TensorType> out = new TreeMap<>();
+        JsonNode sig = root.get("input_signature");
+        if (sig == null) {
+            return out;
+        }
+        if (!sig.isObject()) {
+            throw new CorruptCheckpointException(file, "field 'input_signature' must be an object");
+        }
+        for (Map.Entry<String, JsonNode> e : sig.properties()) {
+            String where = "input_signature." + e.getKey();
+            JsonNode t = e.getValue();
+            JsonNode shape = t.get("shape");
+            DType dtype = null;
+            for (DType d : DType.values()) {
+                if (t.has("dtype") && d.mlirName().equals(t.get("dtype").asText())) {
+                    dtype = d;
+                }
+            }
+            if (dtype == null || shape == null || !shape.isArray()) {
+                throw new CorruptCheckpointException(file, "field '" + where + "' = " + t
+                        + " must be {\"dtype\": f32|f64|..., \"shape\": [dims]}");
+            }
+            int[] dims = new int[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                if (!shape.get(i).canConvertToInt() || shape.get(i).intValue() < 0) {
+                    throw new CorruptCheckpointException(file, "field '" + where + ".shape' = " + shape
+                            + " must hold non-negative ints");
+                }
+                dims[i] = shape.get(i).intValue();
+            }
+            out.put(e.getKey(), TensorType.of(dtype, dims));
+        }
+        return out;
     }
 
     private interface Parse<T> {

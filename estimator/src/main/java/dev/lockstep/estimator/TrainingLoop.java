@@ -1,0 +1,226 @@
+package dev.lockstep.estimator;
+
+import dev.lockstep.data.Cursor;
+import dev.lockstep.data.DataMetrics;
+import dev.lockstep.data.DatasetIterator;
+import dev.lockstep.device.Device;
+import dev.lockstep.device.Devices;
+import dev.lockstep.estimator.checkpoint.Checkpoint;
+import dev.lockstep.estimator.checkpoint.CheckpointStore;
+import dev.lockstep.estimator.checkpoint.Manifest;
+import dev.lockstep.nn.InitialValues;
+import dev.lockstep.nn.LearningRate;
+import dev.lockstep.nn.Module;
+import dev.lockstep.nn.StepLayout;
+import dev.lockstep.nn.TrainStep;
+import dev.lockstep.tensor.HostTensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The training loop of one replica: reads micro-batches, runs the step (gradient program, reduce,
+ * apply) through a {@link StepRunner}, reports to listeners and checkpoints by a
+ * {@link CheckpointPolicy}. Everything that differs between one process and a replica of a
+ * distributed job is a parameter: the {@link GradientReducer}, the {@link Replica} (rank, world
+ * size: the global example offset, the manifest's world size, whether this rank writes
+ * checkpoints) and the clock. The checkpoint to resume is read once, when the loop is made: the step
+ * and data cursor at once, its tensors when the first batch has traced the model's variables, after
+ * the types and the graph fingerprint are checked. The loop owns the device unless one was given.
+ */
+final class TrainingLoop implements AutoCloseable {
+    private final Module model;
+    private final ModelFn modelFn;
+    private final TrainStep.Config config;
+    private final LearningRate learningRate;
+    private final int microBatches;
+    private final List<Listener> listeners;
+    private final CheckpointStore store;
+    private final GradientReducer reducer;
+    private final Replica replica;
+    private final LongSupplier nanoClock;
+    private final CheckpointPolicy policy;
+    private final String deviceName;
+    private final boolean ownsDevice;
+    private final Checkpoint resume;
+    private Device device;
+    private StepRunner runner;
+    private long step;
+    private Cursor trainCursor;
+
+    TrainingLoop(Builder b, CheckpointStore store) {
+        this.model = b.model;
+        this.modelFn = b.modelFn;
+        this.config = Programs.config(b.optimizer, b.transform, b.run.seed());
+        this.learningRate = b.learningRate;
+        this.microBatches = b.microBatches;
+        this.listeners = List.copyOf(b.listeners);
+        this.store = store;
+        this.reducer = b.reducer;
+        this.replica = b.replica;
+        this.nanoClock = b.nanoClock;
+        this.policy = b.checkpointPolicy != null ? b.checkpointPolicy : CheckpointPolicy.of(b.run);
+        this.deviceName = b.run.device();
+        this.device = b.device;
+        this.ownsDevice = b.device == null;
+        try {
+            Optional<Checkpoint> latest = store.latestValid();
+            this.resume = latest.orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading checkpoints in " + store.modelDir(), e);
+        }
+        if (resume != null) {
+            step = resume.manifest().step();
+            if (resume.manifest().dataCursors().get("train") instanceof Map<?, ?> c) {
+                @SuppressWarnings("unchecked")
+                Map<String, ?> map = (Map<String, ?>) c;
+                trainCursor = Cursor.fromMap(map);
+            }
+        }
+    }
+
+    long step() {
+        return step;
+    }
+
+    TrainStep.Config config() {
+        return config;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    /** Trains until the global step reaches {@code maxSteps}; saves at the end if the last step is unsaved. */
+    long trainUntil(InputFn input, long maxSteps) {
+        if (step >= maxSteps) {
+            return step;
+        }
+        long lastSavedStep = step;
+        long lastSavedNanos = nanoClock.getAsLong();
+        try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
+            long skippedBefore = 0;
+            while (step < maxSteps) {
+                long t0 = nanoClock.getAsLong();
+                List<Batch> micro = new ArrayList<>(microBatches);
+                long examples = 0;
+                for (int m = 0; m < microBatches; m++) {
+                    if (!it.hasNext()) {
+                        throw new IllegalStateException("the training input of rank " + replica.rank()
+                                + " ended at step " + step + " (needed " + maxSteps + "); repeat the dataset or "
+                                + "train fewer steps");
+                    }
+                    Batch batch = it.next();
+                    examples += batch.size();
+                    micro.add(batch);
+                }
+                double waited = (nanoClock.getAsLong() - t0) / 1e9;
+                ensureRunner(micro.getFirst());
+                double lr = learningRate.at(step);
+                Map<String, Double> metrics = runner.step(micro.stream().map(Batch::programInputs).toList(), step,
+                        replica.exampleOffset(step, examples), lr);
+                step++;
+                trainCursor = it.cursor();
+                double seconds = (nanoClock.getAsLong() - t0) / 1e9;
+                DataMetrics pipeline = it.metrics();
+                long skipped = pipeline.corruptRecordsSkipped() - skippedBefore;
+                skippedBefore = pipeline.corruptRecordsSkipped();
+                for (Listener l : listeners) {
+                    l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr, skipped,
+                            skipped > 0 ? pipeline.lastCorruption() : null));
+                }
+                if (policy.due(step, lastSavedStep, nanoClock.getAsLong() - lastSavedNanos)) {
+                    checkpoint();
+                    lastSavedStep = step;
+                    lastSavedNanos = nanoClock.getAsLong();
+                }
+            }
+        }
+        if (lastSavedStep != step) {
+            checkpoint();
+        }
+        return step;
+    }
+
+    /** Writes a checkpoint of the current state now (on the chief; other ranks hold the same values). */
+    void checkpoint() {
+        if (runner == null || !replica.chief()) {
+            return;
+        }
+        long t0 = nanoClock.getAsLong();
+        Manifest m = Manifest.of(step, config.seed(), Fingerprint.of(runner.layout().gradient().graph()),
+                        replica.worldSize(), Estimator.VERSION)
+                .withInputSignature(GraphCheck.signature(runner.layout().gradient()))
+                .withDataCursors(trainCursor == null ? Map.of() : Map.of("train", trainCursor.toMap()));
+        try {
+            Manifest saved = store.save(Checkpoint.of(m, runner.values()));
+            long bytes = saved.files().stream().mapToLong(Manifest.DataFile::bytes).sum();
+            for (Listener l : listeners) {
+                l.onCheckpoint(new Listener.CheckpointEvent(step, store.directory(step), bytes,
+                        (nanoClock.getAsLong() - t0) / 1e9));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the checkpoint of step " + step + " to " + store.modelDir(), e);
+        }
+    }
+
+    /**
+     * Every variable and slot on the host: the runner's, or before the first step the initial values
+     * with the checkpoint's tensors over them. The model must have been traced.
+     */
+    Map<String, HostTensor> hostValues() {
+        if (runner != null) {
+            return runner.values();
+        }
+        Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
+        if (resume != null) {
+            values.putAll(resume.tensors());
+        }
+        return values;
+    }
+
+    /** The runner's live buffers, once training has started. */
+    Optional<StepRunner> runner() {
+        return Optional.ofNullable(runner);
+    }
+
+    private void ensureRunner(Batch first) {
+        if (runner != null) {
+            return;
+        }
+        TrainStep.LossFn loss = Programs.trainLoss(modelFn);
+        StepLayout layout = TrainStep.layout(model, loss, Programs.types(first.features()),
+                Programs.types(first.labels()), config);
+        Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
+        if (resume != null) {
+            resume.requireTypes(InitialValues.types(model, config));
+            GraphCheck.verify(resume.manifest(), store.directory(resume.manifest().step()), layout.gradient(),
+                    replica.worldSize(), at -> Fingerprint.of(TrainStep.gradientProgram(model, loss, at.features(),
+                            at.labels(), config).graph()));
+            values.putAll(resume.tensors());
+        }
+        runner = new StepRunner(device(), layout, values, reducer);
+    }
+
+    Device device() {
+        if (device == null) {
+            device = Devices.open(deviceName);
+        }
+        return device;
+    }
+
+    @Override
+    public void close() {
+        if (runner != null) {
+            runner.close();
+        }
+        if (device != null && ownsDevice) {
+            device.close();
+        }
+    }
+}
