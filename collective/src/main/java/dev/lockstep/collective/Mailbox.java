@@ -96,6 +96,11 @@ final class Mailbox {
                 if (peerState[from] != null) {
                     throw peerState[from];
                 }
+                CollectiveException failed = anyFailure();
+                if (failed != null) {
+                    // A world with a dead rank cannot finish any collective: stop now, naming it.
+                    throw failed;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new CollectiveException(CollectiveException.Kind.TIMEOUT, from, addressOf.apply(from),
@@ -111,6 +116,15 @@ final class Mailbox {
         } finally {
             lock.unlock();
         }
+    }
+
+    private CollectiveException anyFailure() {
+        for (CollectiveException state : peerState) {
+            if (state != null && state.kind() == CollectiveException.Kind.PEER_FAILED) {
+                return state;
+            }
+        }
+        return null;
     }
 
     void close() {
