@@ -3,9 +3,10 @@ package dev.lockstep.collective;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
@@ -16,17 +17,16 @@ final class Mailbox {
     private final IntFunction<String> addressOf;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<ChunkTag, ByteBuffer>[] pending;
+    private final List<Map<ChunkTag, ByteBuffer>> pending;
     private final CollectiveException[] peerState;
     private boolean closed;
 
-    @SuppressWarnings("unchecked")
     Mailbox(int owner, int worldSize, IntFunction<String> addressOf) {
         this.owner = owner;
         this.addressOf = addressOf;
-        this.pending = new Map[worldSize];
+        this.pending = new ArrayList<>(worldSize);
         for (int i = 0; i < worldSize; i++) {
-            pending[i] = new HashMap<>();
+            pending.add(new HashMap<>());
         }
         this.peerState = new CollectiveException[worldSize];
     }
@@ -37,7 +37,7 @@ final class Mailbox {
             if (closed) {
                 return;
             }
-            if (pending[from].putIfAbsent(tag, data) != null) {
+            if (pending.get(from).putIfAbsent(tag, data) != null) {
                 fail(from, new CollectiveException(CollectiveException.Kind.PROTOCOL, from, addressOf.apply(from),
                         "rank " + from + " (" + addressOf.apply(from) + ") sent " + tag + " twice"));
             }
@@ -89,7 +89,7 @@ final class Mailbox {
                     throw new CollectiveException(CollectiveException.Kind.CLOSED, -1, null,
                             "the transport of rank " + owner + " is closed");
                 }
-                ByteBuffer data = pending[from].remove(tag);
+                ByteBuffer data = pending.get(from).remove(tag);
                 if (data != null) {
                     return data.order(ByteOrder.LITTLE_ENDIAN);
                 }
