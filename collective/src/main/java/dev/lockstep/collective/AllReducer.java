@@ -206,6 +206,7 @@ public final class AllReducer {
             } else {
                 data.put(at, got, got.position(), bytes);
             }
+            transport.release(got);
         }
     }
 }

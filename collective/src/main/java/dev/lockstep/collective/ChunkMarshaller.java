@@ -18,11 +18,17 @@ import java.nio.ByteOrder;
 /**
  * Writes and reads {@code lockstep.v1.Chunk} (field 1: header, field 2: data) without a protobuf message
  * around the payload. Outbound the payload is drained from the caller's buffer straight into the framer's
- * (Netty) output; inbound it is copied once, from Netty's buffers into a fresh heap buffer.
+ * (Netty) output; inbound it is copied once, from Netty's buffers into a pooled heap buffer.
  */
 final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
     private static final int HEADER_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private static final int DATA_TAG = (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private final BufferPool pool;
+
+    ChunkMarshaller(BufferPool pool) {
+        this.pool = pool;
+    }
 
     @Override
     public InputStream stream(WireChunk chunk) {
@@ -32,6 +38,7 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
                 .setBucket(chunk.tag().bucket())
                 .setStep(chunk.tag().step())
                 .setPart(chunk.tag().part())
+                .setAbort(chunk.abort())
                 .build();
         int length = chunk.data().remaining();
         byte[] prefix = new byte[CodedOutputStream.computeMessageSize(1, header)
@@ -72,7 +79,8 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
                 data = ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
             }
             return new WireChunk(header.getFromRank(),
-                    new ChunkTag(header.getOperation(), header.getBucket(), header.getStep(), header.getPart()), data);
+                    new ChunkTag(header.getOperation(), header.getBucket(), header.getStep(), header.getPart()), data,
+                    header.getAbort());
         } catch (IOException e) {
             throw io.grpc.Status.INTERNAL.withDescription("bad lockstep.v1.Chunk: " + e.getMessage())
                     .withCause(e).asRuntimeException();
@@ -91,8 +99,8 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
         return length;
     }
 
-    private static ByteBuffer readPayload(InputStream in, int length) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer readPayload(InputStream in, int length) throws IOException {
+        ByteBuffer data = pool.take(length);
         if (in instanceof HasByteBuffer hb && hb.byteBufferSupported()) {
             while (data.hasRemaining()) {
                 ByteBuffer src = hb.getByteBuffer();

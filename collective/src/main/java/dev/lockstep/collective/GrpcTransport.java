@@ -40,15 +40,14 @@ public final class GrpcTransport implements Transport {
     static final Metadata.Key<String> RANK = Metadata.Key.of("lockstep-rank", Metadata.ASCII_STRING_MARSHALLER);
     static final Metadata.Key<String> WORLD_SIZE =
             Metadata.Key.of("lockstep-world-size", Metadata.ASCII_STRING_MARSHALLER);
-    static final MethodDescriptor<WireChunk, SendSummary> SEND = CollectiveGrpc.getSendMethod()
-            .toBuilder(new ChunkMarshaller(), ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
-            .build();
 
     private final int rank;
     private final int worldSize;
     private final GrpcTransportSettings settings;
     private final String[] addresses;
     private final Mailbox mailbox;
+    private final BufferPool pool;
+    private final MethodDescriptor<WireChunk, SendSummary> send;
     private final Server server;
     private final InetSocketAddress local;
     private final PeerLink[] links;
@@ -66,12 +65,16 @@ public final class GrpcTransport implements Transport {
         }
         this.mailbox = new Mailbox(rank, worldSize, r -> addresses[r]);
         this.links = new PeerLink[worldSize];
+        this.pool = new BufferPool(settings.receivePoolBytes());
+        this.send = CollectiveGrpc.getSendMethod()
+                .toBuilder(new ChunkMarshaller(pool), ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
+                .build();
         this.server = NettyServerBuilder.forAddress(listen)
                 .directExecutor()
                 .flowControlWindow(settings.flowControlWindowBytes())
                 .maxInboundMessageSize(settings.maxMessageBytes())
                 .addService(ServerServiceDefinition.builder(CollectiveGrpc.SERVICE_NAME)
-                        .addMethod(SEND, new Inbound())
+                        .addMethod(send, new Inbound())
                         .build())
                 .build()
                 .start();
@@ -153,6 +156,11 @@ public final class GrpcTransport implements Transport {
         return mailbox.take(from, tag, timeout);
     }
 
+    @Override
+    public void release(ByteBuffer received) {
+        pool.give(received);
+    }
+
     /**
      * Ends this rank's streams (peers see an orderly close), waits up to the close timeout for the peers
      * to acknowledge, then stops the server and the channels.
@@ -175,6 +183,18 @@ public final class GrpcTransport implements Transport {
             }
         }
         shutDown();
+    }
+
+    @Override
+    public void abort(CollectiveException cause) {
+        if (!closed && connected) {
+            for (PeerLink link : links) {
+                if (link != null) {
+                    link.tryAbort(cause.getMessage());
+                }
+            }
+        }
+        close();
     }
 
     /** Stops everything at once, as a process that dies would: peers see broken streams, not a close. */
@@ -227,7 +247,7 @@ public final class GrpcTransport implements Transport {
         PeerLink(int peer, ManagedChannel channel) {
             this.peer = peer;
             this.channel = channel;
-            this.call = channel.newCall(SEND, CallOptions.DEFAULT.withOnReadyThreshold(settings.onReadyThresholdBytes()));
+            this.call = channel.newCall(send, CallOptions.DEFAULT.withOnReadyThreshold(settings.onReadyThresholdBytes()));
             Metadata headers = new Metadata();
             headers.put(RANK, Integer.toString(rank));
             headers.put(WORLD_SIZE, Integer.toString(worldSize));
@@ -311,6 +331,23 @@ public final class GrpcTransport implements Transport {
                             + CollectiveException.format(timeout) + " (its receive window stayed full)");
         }
 
+        /** Sends the abort notice if the stream can take it now; never waits. */
+        void tryAbort(String why) {
+            if (!sendLock.tryLock()) {
+                return;
+            }
+            try {
+                if (mailbox.peerState(peer) == null && call.isReady()) {
+                    call.sendMessage(new WireChunk(rank, new ChunkTag(-1, -1, -1, -1),
+                            ByteBuffer.allocate(0), why.isEmpty() ? "no reason given" : why));
+                }
+            } catch (RuntimeException e) {
+                // Best effort: the peer will see this rank's streams end instead.
+            } finally {
+                sendLock.unlock();
+            }
+        }
+
         void finish() {
             finishing = true;
             sendLock.lock();
@@ -374,7 +411,11 @@ public final class GrpcTransport implements Transport {
                         call.close(Status.INVALID_ARGUMENT.withDescription(why), new Metadata());
                         return;
                     }
-                    mailbox.deliver(from, chunk.tag(), chunk.data());
+                    if (!chunk.abort().isEmpty()) {
+                        mailbox.peerAborted(from, chunk.abort());
+                    } else {
+                        mailbox.deliver(from, chunk.tag(), chunk.data());
+                    }
                     chunks++;
                     call.request(1);
                 }

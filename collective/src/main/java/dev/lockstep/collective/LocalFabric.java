@@ -64,6 +64,10 @@ public final class LocalFabric {
                 throw new CollectiveException(CollectiveException.Kind.CLOSED, -1, null,
                         "the transport of rank " + rank + " is closed");
             }
+            CollectiveException known = mailbox.peerState(to);
+            if (known != null) {
+                throw known;
+            }
             LocalTransport target = transports.get(to);
             if (target.closed) {
                 throw new CollectiveException(CollectiveException.Kind.PEER_CLOSED, to, "in-process",
@@ -77,6 +81,18 @@ public final class LocalFabric {
         @Override
         public ByteBuffer receive(int from, ChunkTag tag, Duration timeout) {
             return mailbox.take(from, tag, timeout);
+        }
+
+        @Override
+        public void abort(CollectiveException cause) {
+            if (!closed) {
+                for (LocalTransport t : transports) {
+                    if (t != this) {
+                        t.mailbox.peerAborted(rank, cause.getMessage());
+                    }
+                }
+            }
+            close();
         }
 
         @Override

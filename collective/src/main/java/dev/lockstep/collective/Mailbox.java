@@ -53,15 +53,31 @@ final class Mailbox {
                 "rank " + from + " (" + addressOf.apply(from) + ") closed its transport"));
     }
 
+    /** The sender gave up after an error of its own; {@code why} is its message. */
+    void peerAborted(int from, String why) {
+        fail(from, new CollectiveException(CollectiveException.Kind.PEER_FAILED, from, addressOf.apply(from),
+                "rank " + from + " (" + addressOf.apply(from) + ") gave up: " + why), true);
+    }
+
     void peerFailed(int from, String why) {
         fail(from, new CollectiveException(CollectiveException.Kind.PEER_FAILED, from, addressOf.apply(from),
                 "rank " + from + " (" + addressOf.apply(from) + ") failed: " + why));
     }
 
     private void fail(int from, CollectiveException state) {
+        fail(from, state, false);
+    }
+
+    /**
+     * Records the first thing known about a sender's end. Only an abort notice replaces an orderly close
+     * (it travels just before the close on the same stream); a stream cut after an orderly close is the
+     * peer shutting down, not a failure.
+     */
+    private void fail(int from, CollectiveException state, boolean replacesClose) {
         lock.lock();
         try {
-            if (peerState[from] == null) {
+            if (peerState[from] == null
+                    || (replacesClose && peerState[from].kind() == CollectiveException.Kind.PEER_CLOSED)) {
                 peerState[from] = state;
             }
             changed.signalAll();

@@ -34,7 +34,19 @@ public interface Transport extends AutoCloseable {
      */
     ByteBuffer receive(int from, ChunkTag tag, Duration timeout);
 
+    /**
+     * Hands a buffer returned by {@link #receive} back for reuse; the caller must not touch it afterwards.
+     * Optional: a buffer that is never released is simply garbage collected.
+     */
+    default void release(ByteBuffer received) {}
+
     /** Tells the peers this rank sends no more; a receive still waiting on this rank fails. Idempotent. */
     @Override
     void close();
+
+    /**
+     * Closes after a failure, first telling every peer why (best effort, without waiting), so that their
+     * own errors name the culprit this rank saw instead of only this rank.
+     */
+    void abort(CollectiveException cause);
 }

@@ -36,7 +36,9 @@
  * (127.0.0.1:43701) failed: its stream from rank 0 ended: CANCELLED (...)}, or {@code ...: no chunk from
  * rank 1 (127.0.0.1:40123) within 5 s}. A peer whose connection breaks is marked failed at once, and every
  * wait on this rank then ends with that peer named instead of running out its deadline. After such an
- * exception close the transport.
+ * exception call {@link dev.lockstep.collective.Transport#abort}: it tells the peers why before closing,
+ * so their errors read {@code rank 1 (...) gave up: <rank 1's error>} and still name the culprit; an
+ * orderly {@link dev.lockstep.collective.Transport#close} is reported as {@code closed its transport}.
  *
  * <h2>Transports</h2>
  * {@link dev.lockstep.collective.Transport} moves tagged byte messages between ranks;

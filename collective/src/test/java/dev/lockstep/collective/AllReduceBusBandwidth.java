@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * All-reduce bus bandwidth over loopback gRPC, one JVM per rank: busbw = size / time · 2(N−1)/N.
  *
- * <p>{@code java -cp <test classpath> dev.lockstep.collective.AllReduceBusBandwidth [N [partKiB]]} starts N
- * rank processes (default 2; parts of the default size) and prints rank 0's table: f32 buckets from 1 KiB to 64 MiB, the mean time of
+ * <p>{@code java -cp <test classpath> dev.lockstep.collective.AllReduceBusBandwidth [N [partKiB [maxBytes]]]}
+ * starts N rank processes (default 2; parts of the default size; sizes up to 64 MiB) and prints rank 0's table: f32 buckets from 1 KiB to 64 MiB, the mean time of
  * an all-reduce after warm-up. Not a test: run by hand, numbers depend on the machine's load.
  */
 public final class AllReduceBusBandwidth {
@@ -33,11 +33,12 @@ public final class AllReduceBusBandwidth {
     public static void main(String[] args) throws Exception {
         if (args.length >= 1 && args[0].equals("--rank")) {
             runRank(Integer.parseInt(args[1]), Arrays.stream(args[2].split(",")).map(Integer::valueOf).toList(),
-                    Integer.parseInt(args[3]));
+                    Integer.parseInt(args[3]), Long.parseLong(args[4]));
             return;
         }
         int n = args.length >= 1 ? Integer.parseInt(args[0]) : 2;
         int partKiB = args.length >= 2 ? Integer.parseInt(args[1]) : CollectiveOptions.DEFAULT_PART_BYTES >> 10;
+        long maxBytes = args.length >= 3 ? Long.parseLong(args[2]) : SIZES[SIZES.length - 1];
         List<Integer> ports = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -51,7 +52,7 @@ public final class AllReduceBusBandwidth {
             for (int r = 0; r < n; r++) {
                 ranks.add(new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                         AllReduceBusBandwidth.class.getName(), "--rank", Integer.toString(r), portList,
-                        Integer.toString(partKiB))
+                        Integer.toString(partKiB), Long.toString(maxBytes))
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .start());
             }
@@ -86,7 +87,7 @@ public final class AllReduceBusBandwidth {
         }
     }
 
-    private static void runRank(int rank, List<Integer> ports, int partKiB) throws IOException {
+    private static void runRank(int rank, List<Integer> ports, int partKiB, long maxBytes) throws IOException {
         int n = ports.size();
         List<InetSocketAddress> addresses = ports.stream().map(p -> new InetSocketAddress("127.0.0.1", p)).toList();
         try (GrpcTransport transport = GrpcTransport.bind(rank, n, addresses.get(rank), GrpcTransportSettings.defaults())) {
@@ -98,12 +99,21 @@ public final class AllReduceBusBandwidth {
             transport.connect(addresses);
             CollectiveOptions options = CollectiveOptions.defaults().withPartBytes(partKiB << 10);
             AllReducer reducer = new AllReducer(transport, options);
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             if (rank == 0) {
                 System.out.printf("N=%d, f32, part %d KiB, halving/doubling up to %d KiB%n", n,
                         partKiB, options.halvingDoublingMaxBytes() >> 10);
-                System.out.println("    bytes  algorithm          iters    time_us   algbw_GB/s   busbw_GB/s");
+                System.out.println("    bytes  algorithm          iters    time_us   algbw_GB/s   busbw_GB/s  rank0_cpu_us");
             }
-            for (long bytes : SIZES) {
+            // One untimed pass over every size first, so the JIT has compiled the paths all sizes use.
+            List<Long> sizes = Arrays.stream(SIZES).filter(b -> b <= maxBytes).boxed().toList();
+            for (long bytes : sizes) {
+                ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < Math.max(2, Math.min(200, (16L << 20) / bytes)); i++) {
+                    reducer.reduceBucket(0, DType.F32, data);
+                }
+            }
+            for (long bytes : sizes) {
                 ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < bytes / 4; i++) {
                     data.putFloat(4 * i, 1e-3f * (i % 1000));
@@ -112,16 +122,18 @@ public final class AllReduceBusBandwidth {
                 for (int i = 0; i < Math.max(3, iters / 5); i++) {
                     reducer.reduceBucket(0, DType.F32, data);
                 }
+                long cpuStart = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 for (int i = 0; i < iters; i++) {
                     reducer.reduceBucket(0, DType.F32, data);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9 / iters;
+                double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9 / iters;
                 double algbw = bytes / seconds / 1e9;
                 if (rank == 0) {
-                    System.out.printf(Locale.ROOT, "%9d  %-17s %6d %10.1f %12.3f %12.3f%n", bytes,
+                    System.out.printf(Locale.ROOT, "%9d  %-17s %6d %10.1f %12.3f %12.3f %10.1f%n", bytes,
                             AllReducer.algorithmFor(n, bytes, options), iters, seconds * 1e6,
-                            algbw, algbw * 2 * (n - 1) / n);
+                            algbw, algbw * 2 * (n - 1) / n, cpuSeconds * 1e6);
                     System.out.flush();
                 }
             }

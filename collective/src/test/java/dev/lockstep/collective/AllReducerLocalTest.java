@@ -185,6 +185,28 @@ class AllReducerLocalTest {
     }
 
     @Test
+    void aRankThatGivesUpPassesItsReasonOn() throws Exception {
+        LocalFabric fabric = LocalFabric.create(3);
+        try {
+            fabric.transport(1).abort(new CollectiveException(CollectiveException.Kind.TIMEOUT, 2, "in-process",
+                    "no chunk from rank 2 (in-process) within 5 s").during("all-reduce step 0 of bucket 7"));
+            List<Ranks.Outcome<Void>> out = Ranks.run(1, LIMIT, rank -> {
+                new AllReducer(fabric.transport(0), RING_ONLY.withStepTimeout(Duration.ofSeconds(30)))
+                        .reduceBucket(0, DType.F32, ByteBuffer.allocate(400));
+                return null;
+            });
+            CollectiveException e = assertInstanceOf(CollectiveException.class, out.get(0).error());
+            assertEquals(CollectiveException.Kind.PEER_FAILED, e.kind());
+            assertEquals(1, e.peerRank());
+            assertEquals("all-reduce step 0 of bucket 0 (ring, 4 steps, world size 3, rank 0): rank 1 (in-process) "
+                    + "gave up: all-reduce step 0 of bucket 7: no chunk from rank 2 (in-process) within 5 s",
+                    e.getMessage());
+        } finally {
+            fabric.transports().forEach(Transport::close);
+        }
+    }
+
+    @Test
     void aPeerThatClosesIsNamed() throws Exception {
         LocalFabric fabric = LocalFabric.create(3);
         CollectiveOptions options = RING_ONLY.withStepTimeout(Duration.ofSeconds(30));

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The hand-written framing is the wire format of lockstep.v1.Chunk, both ways. */
 class ChunkMarshallerTest {
-    private final ChunkMarshaller marshaller = new ChunkMarshaller();
+    private final ChunkMarshaller marshaller = new ChunkMarshaller(new BufferPool(0));
 
     private static byte[] payload(int n) {
         byte[] b = new byte[n];

@@ -2,7 +2,6 @@ package dev.lockstep.collective;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.tensor.DType;
@@ -113,7 +112,7 @@ class GrpcTransportTest {
             try {
                 new AllReducer(ranks.get(rank), options).reduceBucket(0, DType.F32, ByteBuffer.allocate(400_000));
             } catch (CollectiveException e) {
-                ranks.get(rank).close();
+                ranks.get(rank).abort(e);
                 throw e;
             }
             return null;
@@ -121,13 +120,30 @@ class GrpcTransportTest {
         String dead = "rank 2 (127.0.0.1:" + world.get(2).localAddress().getPort() + ")";
         for (int r = 0; r < 2; r++) {
             CollectiveException e = assertInstanceOf(CollectiveException.class, out.get(r).error(), "rank " + r);
-            assertNotEquals(CollectiveException.Kind.TIMEOUT, e.kind(), e.getMessage());
+            assertEquals(CollectiveException.Kind.PEER_FAILED, e.kind(), e.getMessage());
             assertTrue(e.getMessage().startsWith("all-reduce step "), e.getMessage());
+            // Directly, or through the notice of a rank that gave up because of it.
+            assertTrue(e.getMessage().contains(dead + " failed"), e.getMessage());
         }
-        CollectiveException first = (CollectiveException) out.get(0).error();
-        assertEquals(CollectiveException.Kind.PEER_FAILED, first.kind());
-        assertEquals(2, first.peerRank());
-        assertTrue(first.getMessage().contains(dead + " failed"), first.getMessage());
+    }
+
+    @Test
+    void aPeerOfAnotherWorldSizeIsRefusedWithBothSizesNamed() throws Exception {
+        GrpcTransport two = GrpcTransport.bind(0, 2, new InetSocketAddress("127.0.0.1", 0), GrpcTransportSettings.defaults());
+        opened.add(two);
+        GrpcTransport three = GrpcTransport.bind(1, 3, new InetSocketAddress("127.0.0.1", 0), GrpcTransportSettings.defaults());
+        opened.add(three);
+        two.connect(List.of(two.localAddress(), three.localAddress()));
+        CollectiveException e = assertThrowsCollective(
+                () -> two.receive(1, new ChunkTag(0, 0, 0, 0), Duration.ofSeconds(30)));
+        assertEquals(CollectiveException.Kind.PEER_FAILED, e.kind());
+        assertEquals(1, e.peerRank());
+        assertTrue(e.getMessage().contains("FAILED_PRECONDITION (rank 0 has world size 2, rank 1 has 3)"),
+                e.getMessage());
+    }
+
+    private static CollectiveException assertThrowsCollective(Runnable r) {
+        return org.junit.jupiter.api.Assertions.assertThrows(CollectiveException.class, r::run);
     }
 
     /** Rank 2 as a process that dies: after its first receive its sockets close without a goodbye. */
@@ -171,6 +187,11 @@ class GrpcTransportTest {
         @Override
         public void close() {
             delegate.close();
+        }
+
+        @Override
+        public void abort(CollectiveException cause) {
+            delegate.abort(cause);
         }
     }
 }
