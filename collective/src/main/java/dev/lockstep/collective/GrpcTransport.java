@@ -96,7 +96,11 @@ public final class GrpcTransport implements Transport {
         return local;
     }
 
-    /** Opens a stream to every peer; {@code peers.get(r)} is rank r's server (this rank's own is ignored). */
+    /**
+     * Opens a stream to every peer; {@code peers.get(r)} is rank r's server (this rank's own is ignored).
+     * Every rank must have bound its server before any rank connects (the coordinator forms the world
+     * once all have registered): a peer that cannot be reached is marked failed, not retried.
+     */
     public synchronized void connect(List<InetSocketAddress> peers) {
         if (peers.size() != worldSize) {
             throw new IllegalArgumentException("got " + peers.size() + " peer addresses for world size " + worldSize);
@@ -166,7 +170,7 @@ public final class GrpcTransport implements Transport {
      * to acknowledge, then stops the server and the channels.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -174,6 +178,7 @@ public final class GrpcTransport implements Transport {
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
         for (PeerLink link : links) {
             if (link != null) {
+                link.signal(); // a send waiting for flow control sees the close and lets go of the stream
                 link.finish();
             }
         }
@@ -186,7 +191,7 @@ public final class GrpcTransport implements Transport {
     }
 
     @Override
-    public void abort(CollectiveException cause) {
+    public synchronized void abort(CollectiveException cause) {
         if (!closed && connected) {
             for (PeerLink link : links) {
                 if (link != null) {
@@ -198,7 +203,7 @@ public final class GrpcTransport implements Transport {
     }
 
     /** Stops everything at once, as a process that dies would: peers see broken streams, not a close. */
-    void kill() {
+    synchronized void kill() {
         closed = true;
         shutDown();
     }
