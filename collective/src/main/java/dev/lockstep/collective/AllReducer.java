@@ -19,6 +19,9 @@ import java.util.Objects;
 public final class AllReducer {
     public enum Algorithm { NONE, RING, HALVING_DOUBLING }
 
+    /** Parts of the ring's first step sent ahead of the parts received (see {@code Run.ring}). */
+    private static final int RING_SEND_AHEAD = 4;
+
     private final Transport transport;
     private final CollectiveOptions options;
     private final Map<Integer, ByteBuffer> fusionBuffers = new HashMap<>();
@@ -136,12 +139,22 @@ public final class AllReducer {
             int left = s.receiveFrom(rank);
             int step = 0;
             try {
-                sendParts(right, 0, s.chunk(s.sendChunk(rank, 0)));
+                // Step 0's parts go out a few ahead of what has arrived, so the link stays busy while
+                // this rank reduces, yet at most RING_SEND_AHEAD parts per step wait in the transport.
+                List<ChunkRange> first = parts(s.chunk(s.sendChunk(rank, 0)));
+                for (int p = 0; p < Math.min(RING_SEND_AHEAD, first.size()); p++) {
+                    sendPart(right, 0, p, first.get(p));
+                }
                 for (; step < s.steps(); step++) {
                     // The chunk received at step t is the one sent at step t+1: forward each part on arrival.
                     List<ChunkRange> parts = parts(s.chunk(s.receiveChunk(rank, step)));
                     for (int p = 0; p < parts.size(); p++) {
                         receivePart(left, step, p, parts.get(p), s.reduces(step));
+                        // Chunks differ by at most one element, so first.size() <= parts.size() + 1 and
+                        // this sends every remaining step-0 part.
+                        if (step == 0 && p + RING_SEND_AHEAD < first.size()) {
+                            sendPart(right, 0, p + RING_SEND_AHEAD, first.get(p + RING_SEND_AHEAD));
+                        }
                         if (step + 1 < s.steps()) {
                             sendPart(right, step + 1, p, parts.get(p));
                         }

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public record CollectiveOptions(Duration stepTimeout, int partBytes, long halvingDoublingMaxBytes) {
     public static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_PART_BYTES = 1 << 20;
+    public static final int DEFAULT_PART_BYTES = 256 << 10;
     public static final long DEFAULT_HALVING_DOUBLING_MAX_BYTES = 256 << 10;
 
     public CollectiveOptions {
