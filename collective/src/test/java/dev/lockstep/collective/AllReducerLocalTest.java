@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AllReducerLocalTest {
     private static final Duration LIMIT = Duration.ofSeconds(60);
-    private static final long[] SIZES = {0, 1, 2, 3, 7, 100, 1000, 10_007};
+    // 33 and 65 make one chunk a part longer than the next (16 f32 per 64-byte part).
+    private static final long[] SIZES = {0, 1, 2, 3, 7, 33, 65, 100, 1000, 10_007};
 
     /** Small parts so that pipelining splits chunks; thresholds force each algorithm where it applies. */
     private static final CollectiveOptions RING_ONLY =
