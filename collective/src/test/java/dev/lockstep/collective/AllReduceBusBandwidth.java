@@ -109,7 +109,7 @@ public final class AllReduceBusBandwidth {
             List<Long> sizes = Arrays.stream(SIZES).filter(b -> b <= maxBytes).boxed().toList();
             for (long bytes : sizes) {
                 ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < Math.max(2, Math.min(200, (16L << 20) / bytes)); i++) {
+                for (int i = 0; i < Math.max(2, Math.min(2000, (64L << 20) / bytes)); i++) {
                     reducer.reduceBucket(0, DType.F32, data);
                 }
             }
