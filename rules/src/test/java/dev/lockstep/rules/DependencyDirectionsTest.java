@@ -18,7 +18,7 @@ class DependencyDirectionsTest {
         JavaClasses product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.lockstep");
         // Guards against a vacuous pass: the import must see every module's classes.
-        for (String pkg : List.of("tensor", "graph", "device", "device.nd4j", "device.xla", "proto", "data", "job", "nn",
+        for (String pkg : List.of("tensor", "graph", "device", "device.nd4j", "device.xla", "proto", "collective", "data", "job", "nn",
                 "estimator", "cli")) {
             assertTrue(product.containPackage("dev.lockstep." + pkg), "no classes imported from dev.lockstep." + pkg);
         }
