@@ -42,6 +42,7 @@ final class PredictCommand implements Callable<Integer> {
         try (Estimator e = job.estimator(List.of())) {
             var predictions = e.predict(input);
             long[] rows = new long[1];
+            Files.createDirectories(output.toAbsolutePath().getParent()); // as export creates its --dir
             // A failure while writing (a full disk) leaves a previous output as it was and no .tmp behind.
             try (StagedFiles files = new StagedFiles()) {
                 files.write(output, tmp -> {
