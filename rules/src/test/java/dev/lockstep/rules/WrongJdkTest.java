@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,12 @@ class WrongJdkTest {
         assumeTrue(jdk.isPresent(), "no JDK 11-24 under /usr/lib/jvm to try the wrapper with");
         Path root = Path.of("..").toAbsolutePath().normalize();
         Path log = Files.createTempFile("lockstep-wrong-jdk", ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(root.resolve("mvnw").toString(), "-B", "-ntp", "-o", "-q", "-N",
-                "validate")).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(root.resolve("mvnw").toString(), "-B", "-ntp", "-o", "-q", "-N",
+                "validate"));
+        // Offline, so the enforcer must come from the repository this build uses (surefire passes -D flags on).
+        Optional.ofNullable(System.getProperty("maven.repo.local")).ifPresent(r -> command.add("-Dmaven.repo.local=" + r));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("JAVA_HOME", jdk.get().toString());
         pb.environment().remove("MAVEN_OPTS");
         Process p = pb.start();
