@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.device.Devices;
 import dev.lockstep.estimator.RunConfig;
 import dev.lockstep.estimator.job.Job;
 import dev.lockstep.estimator.job.JobBuilder;
@@ -26,16 +27,23 @@ final class JobOptions {
         if (device != null) {
             run = run.withDevice(device);
         }
-        var available = dev.lockstep.device.Devices.available();
-        if (!available.contains(run.device())) {
-            throw new UsageProblem("device '" + run.device() + "' is not available here; available: " + available
-                    + (device != null ? " (from --device)" : " (from the spec's 'device')"));
+        if (!usable(run.device())) {
+            throw new UsageProblem("device '" + run.device() + "' is not available here; available: "
+                    + Devices.available() + (device != null ? " (from --device)" : " (from the spec's 'device')"));
         }
         if (modelDir != null) {
             run = new RunConfig(modelDir, run.seed(), run.device(), run.checkpointEverySteps(), run.checkpointEvery(),
                     run.keepCheckpoints(), run.logEverySteps());
         }
         return job.withRun(run);
+    }
+
+    /**
+     * Probes only the named device: probing every provider loaded TensorFlow's native library (and printed
+     * its oneDNN notice on stderr) for jobs that run on {@code cpu}.
+     */
+    private static boolean usable(String name) {
+        return Devices.providers().stream().anyMatch(p -> p.name().equals(name) && p.isUsable());
     }
 
     private Path job() {

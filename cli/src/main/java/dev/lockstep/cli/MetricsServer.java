@@ -4,15 +4,33 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /** Serves a Prometheus scrape of the registry at {@code /metrics} on one port (0: an ephemeral port). */
 final class MetricsServer implements AutoCloseable {
+    static final int MAX_PORT = 65535;
+
     private final HttpServer server;
 
+    /**
+     * Binds {@code host:port}. A port outside [0, 65535], an unknown host or a port already taken is the
+     * user's choice to correct, so each is a {@link UsageProblem} naming the flag, address and port.
+     */
     MetricsServer(PrometheusMeterRegistry registry, String host, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        checkPort(port);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UsageProblem("--metrics-host " + host + ": unknown host (use an address such as 127.0.0.1)");
+        }
+        try {
+            server = HttpServer.create(address, 0);
+        } catch (BindException e) {
+            throw new UsageProblem("--metrics-port " + port + ": cannot listen on " + host + ":" + port + " ("
+                    + e.getMessage() + "); the port is in use or the address is not local: choose another "
+                    + "--metrics-port (0 picks a free one) or --metrics-host");
+        }
         server.createContext("/metrics", exchange -> {
             try (exchange) {
                 if (!"GET".equals(exchange.getRequestMethod())) {
@@ -28,6 +46,14 @@ final class MetricsServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** Fails unless {@code port} is a TCP port or 0 (any free port); checked before the job is built. */
+    static void checkPort(int port) {
+        if (port < 0 || port > MAX_PORT) {
+            throw new UsageProblem("--metrics-port " + port + " is out of range: use 1 to " + MAX_PORT
+                    + ", or 0 for any free port");
+        }
     }
 
     int port() {

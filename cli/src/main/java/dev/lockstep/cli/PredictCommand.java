@@ -1,11 +1,11 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.StagedFiles;
 import dev.lockstep.estimator.job.Job;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,13 +41,19 @@ final class PredictCommand implements Callable<Integer> {
                 + "'eval' section"));
         try (Estimator e = job.estimator(List.of())) {
             var predictions = e.predict(input);
-            Path tmp = output.resolveSibling(name + ".tmp");
-            long rows;
-            try (Writer w = Files.newBufferedWriter(tmp)) {
-                rows = PredictionWriter.write(predictions, format, w);
+            long[] rows = new long[1];
+            Files.createDirectories(output.toAbsolutePath().getParent()); // as export creates its --dir
+            // A failure while writing (a full disk) leaves a previous output as it was and no .tmp behind.
+            try (StagedFiles files = new StagedFiles()) {
+                files.write(output, tmp -> {
+                    try (Writer w = Files.newBufferedWriter(tmp)) {
+                        rows[0] = PredictionWriter.write(predictions, format, w);
+                    }
+                });
+                files.commit();
             }
-            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getOut().printf("wrote %d predictions of step %d to %s%n", rows, e.globalStep(), output);
+            spec.commandLine().getOut().printf("wrote %d predictions of step %d to %s%n", rows[0], e.globalStep(),
+                    output);
         }
         return Lockstep.OK;
     }

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Training progress: a redrawn bar (steps, examples/s, loss, ETA) when attached to a terminal, plain
- * log lines every {@code logEvery} steps otherwise (so logs stay greppable).
+ * log lines every {@code logEvery} steps otherwise (so logs stay greppable). Evaluation, checkpoint and
+ * warning lines are printed in both modes, each on a line of its own.
  */
 final class ProgressReporter implements Listener {
     private final PrintWriter out;
@@ -16,6 +17,8 @@ final class ProgressReporter implements Listener {
     private final long startNanos = System.nanoTime();
     private long startStep = -1;
     private long examples;
+    /** True while the cursor sits at the end of a drawn bar, where any other text would be glued on. */
+    private boolean barOpen;
 
     ProgressReporter(PrintWriter out, boolean terminal, long targetStep, long logEvery) {
         this.out = out;
@@ -37,16 +40,19 @@ final class ProgressReporter implements Listener {
         double loss = e.metrics().getOrDefault("loss", Double.NaN);
         if (e.corruptRecordsSkipped() > 0) {
             // Its own line in both modes: a skipped record is data lost, so it must not scroll by unseen.
-            out.printf(Locale.ROOT, "%swarning: step %d skipped %d corrupt input record(s); last: %s%n",
-                    terminal ? "\n" : "", e.step(), e.corruptRecordsSkipped(), e.lastCorruption());
+            endBar();
+            out.printf(Locale.ROOT, "warning: step %d skipped %d corrupt input record(s); last: %s%n",
+                    e.step(), e.corruptRecordsSkipped(), e.lastCorruption());
         }
         if (terminal) {
             int width = 30;
             int filled = (int) Math.min(width, Math.round(width * (double) e.step() / Math.max(1, targetStep)));
             out.printf(Locale.ROOT, "\r[%s%s] step %d/%d  %.0f ex/s  loss %.4f  ETA %s ", "=".repeat(filled),
                     " ".repeat(width - filled), e.step(), targetStep, perSecond, loss, duration(eta));
+            out.flush();
+            barOpen = true;
             if (e.step() >= targetStep) {
-                out.println();
+                endBar();
             }
         } else if (e.step() % logEvery == 0 || e.step() >= targetStep) {
             out.printf(Locale.ROOT, "step %d/%d loss=%.6f data_loss=%.6f regularization_loss=%.6f lr=%.6g "
@@ -61,14 +67,23 @@ final class ProgressReporter implements Listener {
     public void onEvaluation(EvaluationEvent e) {
         StringBuilder b = new StringBuilder("evaluation at step " + e.step() + " over " + e.examples() + " examples:");
         e.metrics().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%.6f", k, v)));
+        endBar();
         out.println(b);
     }
 
     @Override
     public void onCheckpoint(CheckpointEvent e) {
-        if (!terminal) {
-            out.printf(Locale.ROOT, "checkpoint step %d written to %s (%d bytes, %.3f s)%n", e.step(), e.directory(),
-                    e.bytes(), e.seconds());
+        // Shown on a terminal too: where the work is saved is what a user needs after an interruption.
+        endBar();
+        out.printf(Locale.ROOT, "checkpoint step %d written to %s (%d bytes, %.3f s)%n", e.step(), e.directory(),
+                e.bytes(), e.seconds());
+    }
+
+    /** Ends the bar's line (its last state stays visible) so the next text starts a line of its own. */
+    private void endBar() {
+        if (barOpen) {
+            out.println();
+            barOpen = false;
         }
     }
 

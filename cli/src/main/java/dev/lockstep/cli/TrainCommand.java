@@ -36,6 +36,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (metricsPort != null) {
+            MetricsServer.checkPort(metricsPort);
+        }
         Job job = options.load();
         PrintWriter out = spec.commandLine().getOut();
         List<Listener> listeners = new ArrayList<>();
@@ -45,9 +48,10 @@ final class TrainCommand implements Callable<Integer> {
         MetricsServer server = null;
         if (metricsPort != null) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // The server first: if its port is taken, nothing else has been started that needs closing.
+            server = new MetricsServer(registry, metricsHost, metricsPort);
             metrics = new TrainingMetrics(registry);
             listeners.add(metrics);
-            server = new MetricsServer(registry, metricsHost, metricsPort);
             out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsHost, server.port());
         }
         try (Estimator e = job.estimator(listeners)) {

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Training metrics in a Micrometer registry, named so the Prometheus registry renders them by Prometheus
@@ -20,7 +19,8 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code lockstep_examples_total}, {@code lockstep_loss}, {@code lockstep_data_loss},
  * {@code lockstep_regularization_loss}, {@code lockstep_learning_rate}, {@code lockstep_global_step},
  * {@code lockstep_data_wait_seconds_total}, {@code lockstep_checkpoint_duration_seconds},
- * {@code lockstep_checkpoint_size_bytes}, {@code lockstep_eval_*}, and the JVM's own metrics.
+ * {@code lockstep_checkpoint_size_bytes}, {@code lockstep_eval_*} (from the first evaluation on), and the JVM's
+ * own metrics.
  */
 final class TrainingMetrics implements Listener, AutoCloseable {
     private final Timer stepDuration;
@@ -37,16 +37,24 @@ final class TrainingMetrics implements Listener, AutoCloseable {
     /** Values the gauges read; the registry holds gauges weakly, so this object keeps them alive. */
     private static final class Gauges {
         final AtomicLong globalStep = new AtomicLong();
-        final DoubleAdder loss = new DoubleAdder();
-        final DoubleAdder dataLoss = new DoubleAdder();
-        final DoubleAdder regularizationLoss = new DoubleAdder();
-        final DoubleAdder learningRate = new DoubleAdder();
-        final DoubleAdder evalLoss = new DoubleAdder();
-        final DoubleAdder evalAccuracy = new DoubleAdder();
+        final Value loss = new Value();
+        final Value dataLoss = new Value();
+        final Value regularizationLoss = new Value();
+        final Value learningRate = new Value();
+        final Value evalLoss = new Value();
+        final Value evalAccuracy = new Value();
+    }
 
-        static void set(DoubleAdder a, double v) {
-            a.reset();
-            a.add(v);
+    /** A double set in one write, so a concurrent scrape never sees a half-updated (e.g. reset to 0.0) value. */
+    private static final class Value {
+        private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+
+        void set(double v) {
+            bits.set(Double.doubleToRawLongBits(v));
+        }
+
+        double get() {
+            return Double.longBitsToDouble(bits.get());
         }
     }
 
@@ -73,8 +81,6 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         gauge(registry, "lockstep.regularization.loss", gauges.regularizationLoss,
                 "Regularization loss of the last step, added once");
         gauge(registry, "lockstep.learning.rate", gauges.learningRate, "Learning rate used by the last step");
-        gauge(registry, "lockstep.eval.loss", gauges.evalLoss, "Loss of the last evaluation");
-        gauge(registry, "lockstep.eval.accuracy", gauges.evalAccuracy, "Accuracy of the last evaluation, if any");
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -82,8 +88,8 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         // Not ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail promtool's lint.
     }
 
-    private static void gauge(MeterRegistry registry, String name, DoubleAdder value, String help) {
-        Gauge.builder(name, value, DoubleAdder::sum).description(help).register(registry);
+    private static void gauge(MeterRegistry registry, String name, Value value, String help) {
+        Gauge.builder(name, value, Value::get).description(help).register(registry);
     }
 
     MeterRegistry registry() {
@@ -98,16 +104,26 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         dataWait.increment(e.dataWaitSeconds());
         corruptSkipped.increment(e.corruptRecordsSkipped());
         gauges.globalStep.set(e.step());
-        Gauges.set(gauges.learningRate, e.learningRate());
-        Gauges.set(gauges.loss, e.metrics().getOrDefault("loss", Double.NaN));
-        Gauges.set(gauges.dataLoss, e.metrics().getOrDefault("data_loss", Double.NaN));
-        Gauges.set(gauges.regularizationLoss, e.metrics().getOrDefault("regularization_loss", Double.NaN));
+        gauges.learningRate.set(e.learningRate());
+        gauges.loss.set(e.metrics().getOrDefault("loss", Double.NaN));
+        gauges.dataLoss.set(e.metrics().getOrDefault("data_loss", Double.NaN));
+        gauges.regularizationLoss.set(e.metrics().getOrDefault("regularization_loss", Double.NaN));
     }
 
     @Override
     public void onEvaluation(EvaluationEvent e) {
-        Gauges.set(gauges.evalLoss, e.metrics().getOrDefault("loss", Double.NaN));
-        Gauges.set(gauges.evalAccuracy, e.metrics().getOrDefault("accuracy", Double.NaN));
+        // Registered at the first evaluation that has the metric: before it a gauge would read 0.0, a loss
+        // no model had (registering again returns the gauge already there).
+        evalGauge("loss", gauges.evalLoss, "lockstep.eval.loss", "Loss of the last evaluation", e);
+        evalGauge("accuracy", gauges.evalAccuracy, "lockstep.eval.accuracy", "Accuracy of the last evaluation", e);
+    }
+
+    private void evalGauge(String metric, Value value, String name, String help, EvaluationEvent e) {
+        Double v = e.metrics().get(metric);
+        if (v != null) {
+            value.set(v);
+            gauge(registry, name, value, help);
+        }
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,22 +19,30 @@ import java.util.function.Function;
  * A model exported for serving: the PREDICT program's weights ({@code weights.safetensors}: parameters
  * and layer state, no optimizer slots), its signature ({@code signature.json}: every input, in order,
  * with its role, dtype and shape, and every output), and, when a lowering is given, the program as
- * text ({@code model.stablehlo.mlir}). Files are written to temporary names and renamed into place.
+ * text ({@code model.stablehlo.mlir}). Files are written to temporary names and renamed into place
+ * ({@link StagedFiles}).
  */
 public record Export(Program program, Map<String, HostTensor> weights) {
     public static final String WEIGHTS = "weights.safetensors";
     public static final String SIGNATURE = "signature.json";
     public static final String MODULE = "model.stablehlo.mlir";
 
-    /** Writes the export into {@code dir}; {@code lowering} (may be null) renders the graph as module text. */
+    /**
+     * Writes the export into {@code dir}; {@code lowering} (may be null) renders the graph as module text.
+     * All files are written and forced to disk before any is renamed into place, so a failure (a full
+     * disk) leaves a previous export as it was and no temporary file behind, naming the file it could not write.
+     */
     public void writeTo(Path dir, Function<Graph, String> lowering) throws IOException {
         Files.createDirectories(dir);
-        Path tmp = dir.resolve(WEIGHTS + ".tmp");
-        SafeTensors.write(tmp, weights, Map.of("format", "pt", "producer", "lockstep " + Estimator.VERSION));
-        Files.move(tmp, dir.resolve(WEIGHTS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        write(dir, SIGNATURE, Json.pretty(signature()));
-        if (lowering != null) {
-            write(dir, MODULE, lowering.apply(program.graph()));
+        String module = lowering == null ? null : lowering.apply(program.graph());
+        try (StagedFiles files = new StagedFiles()) {
+            files.write(dir.resolve(WEIGHTS), tmp -> SafeTensors.write(tmp, weights,
+                    Map.of("format", "pt", "producer", "lockstep " + Estimator.VERSION)));
+            files.write(dir.resolve(SIGNATURE), tmp -> Files.writeString(tmp, Json.pretty(signature())));
+            if (module != null) {
+                files.write(dir.resolve(MODULE), tmp -> Files.writeString(tmp, module));
+            }
+            files.commit();
         }
     }
 
@@ -66,11 +73,5 @@ public record Export(Program program, Map<String, HostTensor> weights) {
         m.put("dtype", t.dtype().toString());
         m.put("shape", t.shape().dims());
         return m;
-    }
-
-    private static void write(Path dir, String name, String text) throws IOException {
-        Path tmp = dir.resolve(name + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

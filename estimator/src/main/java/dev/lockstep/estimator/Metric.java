@@ -11,7 +11,7 @@ import java.util.function.Function;
  */
 public record Metric(Map<String, Tensor> sums, Function<Map<String, Double>, Double> result) {
     public Metric {
-        sums = Map.copyOf(sums);
+        sums = SortedMaps.copyOf(sums); // in name order: they become program outputs
     }
 
     /** The mean over examples of a per-example value [batch]. */
