@@ -82,6 +82,10 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
                 states[0] = new long[] {file, offset, line};
             }
 
+            public String where() {
+                return reader == null ? null : "csv " + files.files().get(file) + " line " + line;
+            }
+
             public void close() {
                 if (reader != null) {
                     reader.close();
