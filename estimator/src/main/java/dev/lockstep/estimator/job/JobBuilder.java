@@ -76,6 +76,10 @@ public final class JobBuilder {
             }
             trainSteps = perEpoch * t.epochs().getAsLong();
         }
+        if (model != null && trainExamples != null) { // shapes, sizes and memory, traced without allocating
+            problems.addAll(BuildChecks.problems(spec, model, fn, trainExamples, labels,
+                    Training.optimizer(spec.optimizer()), BuildChecks.Limits.ofThisJvm(spec.device())));
+        }
         if (!problems.isEmpty()) {
             throw new SpecException("(building)", problems);
         }
