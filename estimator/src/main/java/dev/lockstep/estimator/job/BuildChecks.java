@@ -31,6 +31,13 @@ final class BuildChecks {
     /** The most elements one host tensor holds: values live in one Java array. */
     static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+    /**
+     * The most examples an evaluation over the whole input ({@code eval.steps: 0}) may read: far above any
+     * real evaluation set (ImageNet's has 50,000), far below a synthetic source meant to be endless, whose
+     * whole-input evaluation would run for days without a word.
+     */
+    static final long MAX_WHOLE_EVAL_EXAMPLES = 100_000_000L;
+
     /** What {@link #problems} checks against. */
     record Limits(long heapBytes, boolean deviceUsesHeapLimit) {
         /** This JVM's: ND4J's off-heap limit (javacpp maxbytes) defaults to the maximum heap too. */
@@ -42,6 +49,16 @@ final class BuildChecks {
     static List<String> problems(JobSpec spec, Module model, ModelFn fn, Dataset<Map<String, HostTensor>> train,
             Set<String> labels, Optimizer optimizer, Limits limits) {
         List<String> problems = new ArrayList<>();
+        spec.eval().ifPresent(e -> {
+            long n = e.data().size().orElse(0);
+            if (e.steps() == 0 && n > MAX_WHOLE_EVAL_EXAMPLES) {
+                problems.add(String.format(Locale.ROOT, "eval.steps: 0 (the default) evaluates the whole eval.data at "
+                        + "every evaluation, here %d examples (%d batches of %d), more than the %d a whole-input "
+                        + "evaluation may read; set eval.steps to the number of batches to evaluate, or make the eval "
+                        + "data smaller", n, (n + e.batchSize() - 1) / e.batchSize(), e.batchSize(),
+                        MAX_WHOLE_EVAL_EXAMPLES));
+            }
+        });
         JobSpec.Train t = spec.train();
         long perStep = (long) t.batchSize() * spec.microBatches();
         Map<String, TensorType> example = new LinkedHashMap<>();
