@@ -75,4 +75,27 @@ class OutOfRangeLabelsTest {
                 + "\\d+, not an integer in \\[0, 5\\) \\(model.layers\\[0\\].embedding.vocabulary = 5\\).*"),
                 r.err());
     }
+
+    @Test
+    void sequenceLabelOutsideTheHeadsVocabularyIsAnErrorNamingTheExample(@TempDir Path dir) throws Exception {
+        Path job = CommandLineTest.spec(dir, """
+                model:
+                  input: source
+                  layers:
+                    - embedding: {name: emb, vocabulary: 12, dim: 4}
+                    - dense: {name: logits, units: 6}
+                head:
+                  sequence: {vocabulary: 6, label: target_out}
+                train:
+                  data: {synthetic: {sequence_copy: {count: 32, length: 3, vocabulary: 12}}}
+                  batch_size: 4
+                  steps: 2
+                checkpoints: {dir: runs/job}
+                device: cpu
+                """);
+        CommandLineTest.Result r = CommandLineTest.run("validate", job.toString());
+        assertNotEquals(Lockstep.OK, r.code(), r.out() + r.err());
+        assertTrue(r.err().matches("(?s).*example \\d+: token id 'target_out' \\(element \\d\\) is \\d+, not an "
+                + "integer in \\[0, 6\\) \\(head.sequence.vocabulary = 6\\).*"), r.err());
+    }
 }
