@@ -20,7 +20,10 @@ public final class Lockstep {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        PrintWriter stderr = new PrintWriter(System.err, true);
+        // a failure on a data or metrics thread would otherwise print a bare stack trace
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> Failures.report(stderr, "thread " + t.getName(), e));
+        System.exit(run(new PrintWriter(System.out, true), stderr, args));
     }
 
     /** Runs the command line with these streams (tests call this instead of {@link #main}). */
@@ -33,13 +36,13 @@ public final class Lockstep {
                 err.println("lockstep: " + e.getMessage());
                 return USAGE;
             }
-            err.println("lockstep: " + commandLine.getCommandName() + " failed: " + e);
-            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-                err.println("  caused by: " + c);
-            }
-            return RUNTIME_FAILURE;
+            return Failures.report(err, commandLine.getCommandName(), e);
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) { // an Error (OutOfMemoryError) that picocli lets through: still one line
+            return Failures.report(err, "lockstep", e);
+        }
     }
 
     /** Problems in what the user supplied (bad arguments, files or specs) exit with 2, not 1. */

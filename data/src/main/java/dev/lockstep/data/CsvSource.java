@@ -36,6 +36,7 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
             long line = own == null ? 0 : own[2];
             LineReader reader;
             int[] indices;
+            int headerFields = -1; // fields in the current file's header; -1 without one
 
             public Map<String, HostTensor> next() {
                 while (file < files.files().size()) {
@@ -65,7 +66,9 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
                     if (head == null) {
                         throw new IllegalArgumentException("csv " + p + ": empty file, expected a header line");
                     }
-                    indices = resolve(p, CsvLine.split(head, spec.delimiter(), p, 1));
+                    List<String> names = CsvLine.split(head, spec.delimiter(), p, 1);
+                    headerFields = names.size();
+                    indices = resolve(p, names);
                 } else {
                     indices = spec.columns().stream().mapToInt(CsvSpec.Column::index).toArray();
                 }
@@ -77,6 +80,10 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
 
             public void save(long[][] states) {
                 states[0] = new long[] {file, offset, line};
+            }
+
+            public String where() {
+                return reader == null ? null : "csv " + files.files().get(file) + " line " + line;
             }
 
             public void close() {
@@ -100,6 +107,9 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
 
             private Map<String, HostTensor> parse(Path p, long lineNo, String text) {
                 List<String> fields = CsvLine.split(text, spec.delimiter(), p, lineNo);
+                if (headerFields >= 0 && fields.size() > headerFields) {
+                    throw fieldCount(p, lineNo, fields.size());
+                }
                 Map<String, HostTensor> out = new LinkedHashMap<>();
                 for (int i = 0; i < indices.length; i++) {
                     CsvSpec.Column c = spec.columns().get(i);
@@ -109,7 +119,17 @@ record CsvSource(FileSet files, CsvSpec spec) implements Stage<Map<String, HostT
                     }
                     out.put(c.name(), value(fields.get(indices[i]).strip(), c, p, lineNo, indices[i]));
                 }
+                if (headerFields >= 0 && fields.size() < headerFields) {
+                    throw fieldCount(p, lineNo, fields.size()); // a selected column missing was named above
+                }
                 return out;
+            }
+
+            /** A stray or missing delimiter shifts every later column: never guess which fields were meant. */
+            private IllegalArgumentException fieldCount(Path p, long lineNo, int found) {
+                return new IllegalArgumentException("csv " + p + " line " + lineNo + ": " + found + " fields, but the "
+                        + "header (line 1) has " + headerFields + "; fix the line (a stray or missing '"
+                        + spec.delimiter() + "'?) or quote fields that contain the delimiter");
             }
         };
     }

@@ -88,6 +88,15 @@ public final class Dataset<T> {
         return new Dataset<>(new Transforms.MapStage<>(stage, Objects.requireNonNull(fn, "fn")));
     }
 
+    /**
+     * Fails at the first element for which {@code problem} returns a message (null: the element is fine),
+     * naming where it came from (file and line, or source and example index). Put it before shuffle and
+     * batch, which cannot tell where an element came from.
+     */
+    public Dataset<T> check(Function<? super T, String> problem) {
+        return new Dataset<>(new CheckStage<>(stage, Objects.requireNonNull(problem, "problem")));
+    }
+
     public Dataset<T> filter(Predicate<? super T> keep) {
         return new Dataset<>(new Transforms.FilterStage<>(stage, Objects.requireNonNull(keep, "keep")));
     }

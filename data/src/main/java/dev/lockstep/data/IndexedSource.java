@@ -40,6 +40,10 @@ record IndexedSource<T>(String description, long count, LongFunction<T> element)
             public void save(long[][] states) {
                 states[0] = new long[] {next};
             }
+
+            public String where() {
+                return next == 0 ? null : description + " example " + (next - 1);
+            }
         };
     }
 }

@@ -20,12 +20,14 @@ record PermutedSource<T>(IndexedSource<T> source, long seed) implements Stage<T>
         long epoch = open.epoch();
         return new StageIterator<>() {
             long next = own == null ? 0 : own[0];
+            long last = -1;
 
             public T next() {
                 if (next >= source.count()) {
                     return null;
                 }
                 long i = permute(next++, source.count(), seed, epoch);
+                last = i;
                 T t = source.element().apply(i);
                 if (t == null) {
                     throw new IllegalStateException(source.describe() + ": element " + i + " is null");
@@ -35,6 +37,10 @@ record PermutedSource<T>(IndexedSource<T> source, long seed) implements Stage<T>
 
             public void save(long[][] states) {
                 states[0] = new long[] {next};
+            }
+
+            public String where() {
+                return last < 0 ? null : source.describe() + " example " + last;
             }
         };
     }

@@ -8,6 +8,14 @@ interface StageIterator<T> extends AutoCloseable {
     /** Writes the state of this stage and its upstream into {@code states[0 .. length-1]}. */
     void save(long[][] states);
 
+    /**
+     * Where the element last returned came from ({@code csv FILE line N}, {@code SOURCE example I}), for
+     * errors about its values; null when this stage cannot tell (after a shuffle or batch).
+     */
+    default String where() {
+        return null;
+    }
+
     @Override
     default void close() {}
 }

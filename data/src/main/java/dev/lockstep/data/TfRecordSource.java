@@ -27,6 +27,7 @@ record TfRecordSource(FileSet files, TfRecordOptions options) implements Stage<T
         private final TfRecordReader[] readers;
         private int turn;
         private int nextFile; // position in order of the next file to open
+        private TfRecord last; // for where(): the record returned last
 
         Engine(Open open) {
             this.open = open;
@@ -70,6 +71,7 @@ record TfRecordSource(FileSet files, TfRecordOptions options) implements Stage<T
                 slotOffset[s] = readers[s].offset();
                 if (r != null) {
                     turn = (turn + 1) % k;
+                    last = r;
                     return r;
                 }
                 readers[s].close(); // this file is done: the next file takes the slot, at the same turn
@@ -79,6 +81,11 @@ record TfRecordSource(FileSet files, TfRecordOptions options) implements Stage<T
                 tried = 0;
             }
             return null;
+        }
+
+        @Override
+        public String where() {
+            return last == null ? null : "tfrecord " + last.location();
         }
 
         @Override

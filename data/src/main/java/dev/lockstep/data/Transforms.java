@@ -41,6 +41,10 @@ final class Transforms {
                 public void close() {
                     up.close();
                 }
+
+                public String where() {
+                    return up.where();
+                }
             };
         }
     }
@@ -74,6 +78,10 @@ final class Transforms {
 
                 public void close() {
                     up.close();
+                }
+
+                public String where() {
+                    return up.where();
                 }
             };
         }
@@ -116,6 +124,10 @@ final class Transforms {
                 public void close() {
                     up.close();
                 }
+
+                public String where() {
+                    return up.where();
+                }
             };
         }
     }
@@ -155,6 +167,10 @@ final class Transforms {
 
                 public void close() {
                     up.close();
+                }
+
+                public String where() {
+                    return up.where();
                 }
             };
         }

@@ -38,9 +38,10 @@ public final class JobBuilder {
         List<String> problems = new ArrayList<>();
         Set<String> labels = labels(spec);
         JobSpec.Train t = spec.train();
-        Dataset<Map<String, HostTensor>> trainExamples = open(t.data(), "train.data", problems);
+        List<IdChecks.Range> ids = IdChecks.of(spec);
+        Dataset<Map<String, HostTensor>> trainExamples = open(t.data(), "train.data", ids, problems);
         Optional<Dataset<Map<String, HostTensor>>> evalExamples = spec.eval()
-                .map(e -> open(e.data(), "eval.data", problems));
+                .map(e -> open(e.data(), "eval.data", ids, problems));
         Module model = null;
         ModelFn fn = null;
         try {
@@ -74,6 +75,10 @@ public final class JobBuilder {
                         + "full batch of " + t.batchSize() + " x " + spec.microBatches() + " micro-batches");
             }
             trainSteps = perEpoch * t.epochs().getAsLong();
+        }
+        if (model != null && trainExamples != null) { // shapes, sizes and memory, traced without allocating
+            problems.addAll(BuildChecks.problems(spec, model, fn, trainExamples, labels,
+                    Training.optimizer(spec.optimizer()), BuildChecks.Limits.ofThisJvm(spec.device())));
         }
         if (!problems.isEmpty()) {
             throw new SpecException("(building)", problems);
@@ -131,9 +136,11 @@ public final class JobBuilder {
         };
     }
 
-    private static Dataset<Map<String, HostTensor>> open(DataSpec d, String path, List<String> problems) {
+    private static Dataset<Map<String, HostTensor>> open(DataSpec d, String path, List<IdChecks.Range> ids,
+            List<String> problems) {
         try {
-            return DataSources.examples(d);
+            Dataset<Map<String, HostTensor>> examples = DataSources.examples(d);
+            return ids.isEmpty() ? examples : examples.check(IdChecks.check(ids)); // at the source: names the example
         } catch (RuntimeException e) {
             problems.add(path + ": " + e.getMessage());
             return null;

@@ -35,9 +35,16 @@ class DataSourcesTest {
     @TempDir
     Path dir;
 
-    /** A job whose model is a dense layer on {@code input} and whose head reads {@code head}. */
+    /**
+     * A job whose model is a small stack on {@code input} that fits the head (building traces the model, so
+     * logits must match the head): flatten and dense logits for classification, an embedding for sequences.
+     */
     Job job(String data, String input, String head, String trainExtra) {
-        String yaml = "model: {input: " + input + ", layers: [{dense: {units: 2}}]}\n"
+        java.util.regex.Matcher n = java.util.regex.Pattern.compile("(classes|vocabulary): (\\d+)").matcher(head);
+        String layers = !n.find() ? "[{dense: {units: 1}}]"
+                : n.group(1).equals("classes") ? "[flatten, {dense: {units: " + n.group(2) + "}}]"
+                : "[{embedding: {vocabulary: " + n.group(2) + ", dim: 2}}, {dense: {units: " + n.group(2) + "}}]";
+        String yaml = "model: {input: " + input + ", layers: " + layers + "}\n"
                 + "head: " + head + "\n"
                 + "train:\n  data: " + data + "\n  batch_size: 2\n" + trainExtra
                 + "eval:\n  data: " + data + "\n  batch_size: 3\n"
