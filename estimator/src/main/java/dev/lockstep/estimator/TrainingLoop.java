@@ -48,6 +48,7 @@ final class TrainingLoop implements AutoCloseable {
     private final String deviceName;
     private final boolean ownsDevice;
     private final Checkpoint resume;
+    private long trainEpoch;
     private Device device;
     private StepRunner runner;
     private long step;
@@ -76,6 +77,7 @@ final class TrainingLoop implements AutoCloseable {
         }
         if (resume != null) {
             step = resume.manifest().step();
+            trainEpoch = resume.manifest().epoch();
             if (resume.manifest().dataCursors().get("train") instanceof Map<?, ?> c) {
                 @SuppressWarnings("unchecked")
                 Map<String, ?> map = (Map<String, ?>) c;
@@ -126,6 +128,7 @@ final class TrainingLoop implements AutoCloseable {
                         replica.exampleOffset(step, examples), lr);
                 step++;
                 trainCursor = it.cursor();
+                trainEpoch = it.epoch();
                 double seconds = (nanoClock.getAsLong() - t0) / 1e9;
                 DataMetrics pipeline = it.metrics();
                 long skipped = pipeline.corruptRecordsSkipped() - skippedBefore;
@@ -155,6 +158,7 @@ final class TrainingLoop implements AutoCloseable {
         long t0 = nanoClock.getAsLong();
         Manifest m = Manifest.of(step, config.seed(), Fingerprint.of(runner.layout().gradient().graph()),
                         replica.worldSize(), Estimator.VERSION)
+                .withEpoch(trainEpoch)
                 .withInputSignature(GraphCheck.signature(runner.layout().gradient()))
                 .withDataCursors(trainCursor == null ? Map.of() : Map.of("train", trainCursor.toMap()));
         try {
