@@ -23,6 +23,7 @@ public final class Builder {
     Replica replica = Replica.SINGLE;
     java.util.function.LongSupplier nanoClock = System::nanoTime;
     CheckpointPolicy checkpointPolicy;
+    boolean allowUntrained;
 
     Builder(Module model, ModelFn modelFn, RunConfig run) {
         this.model = Objects.requireNonNull(model, "model");
@@ -85,6 +86,17 @@ public final class Builder {
     /** When to checkpoint (default: {@link CheckpointPolicy#of} the run config's cadence). */
     public Builder checkpointPolicy(CheckpointPolicy p) {
         this.checkpointPolicy = Objects.requireNonNull(p, "checkpointPolicy");
+        return this;
+    }
+
+    /**
+     * Lets evaluate, predict and export run on freshly initialised weights when the model directory has
+     * no valid checkpoint and nothing was trained (default false: they throw
+     * {@link dev.lockstep.estimator.checkpoint.NoCheckpointException}, since random weights give a
+     * plausible-looking but meaningless answer).
+     */
+    public Builder allowUntrained(boolean allow) {
+        this.allowUntrained = allow;
         return this;
     }
 

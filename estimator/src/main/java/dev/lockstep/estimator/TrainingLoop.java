@@ -8,12 +8,14 @@ import dev.lockstep.device.Devices;
 import dev.lockstep.estimator.checkpoint.Checkpoint;
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
 import dev.lockstep.estimator.checkpoint.Manifest;
+import dev.lockstep.estimator.checkpoint.NoCheckpointException;
 import dev.lockstep.nn.InitialValues;
 import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +50,7 @@ final class TrainingLoop implements AutoCloseable {
     private final CheckpointPolicy policy;
     private final String deviceName;
     private final boolean ownsDevice;
+    private final boolean allowUntrained;
     private final Checkpoint resume;
     private long trainEpoch;
     private Device device;
@@ -69,6 +73,7 @@ final class TrainingLoop implements AutoCloseable {
         this.deviceName = b.run.device();
         this.device = b.device;
         this.ownsDevice = b.device == null;
+        this.allowUntrained = b.allowUntrained;
         try {
             Optional<Checkpoint> latest = store.latestValid();
             this.resume = latest.orElse(null);
@@ -84,6 +89,23 @@ final class TrainingLoop implements AutoCloseable {
                 trainCursor = Cursor.fromMap(map);
             }
         }
+    }
+
+    /**
+     * Fails with {@link NoCheckpointException} (naming the directory) when there is nothing trained to
+     * read, no valid checkpoint and no training in this estimator, unless untrained weights were allowed.
+     */
+    void requireTrained() {
+        if (runner != null || resume != null || allowUntrained) {
+            return;
+        }
+        List<Long> committed;
+        try {
+            committed = store.steps();
+        } catch (IOException e) {
+            committed = List.of();
+        }
+        throw new NoCheckpointException(store.modelDir(), committed);
     }
 
     long step() {
@@ -183,6 +205,11 @@ final class TrainingLoop implements AutoCloseable {
         }
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
+            // Readers need no optimizer slots, so only the model's variables must match (a renamed layer
+            // would otherwise stay at its random initial values).
+            Map<String, TensorType> expected = new TreeMap<>(InitialValues.types(model, config));
+            expected.keySet().removeIf(p -> p.startsWith(Checkpoint.SLOT_PREFIX));
+            resume.withoutSlots().requireTypes(expected, store.directory(resume.manifest().step()));
             values.putAll(resume.tensors());
         }
         return values;
@@ -202,7 +229,7 @@ final class TrainingLoop implements AutoCloseable {
                 Programs.types(first.labels()), config);
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
-            resume.requireTypes(InitialValues.types(model, config));
+            resume.requireTypes(InitialValues.types(model, config), store.directory(resume.manifest().step()));
             GraphCheck.verify(resume.manifest(), store.directory(resume.manifest().step()), layout.gradient(),
                     replica.worldSize(), at -> Fingerprint.of(TrainStep.gradientProgram(model, loss, at.features(),
                             at.labels(), config).graph()));
