@@ -35,6 +35,7 @@ import java.util.function.LongSupplier;
  * checkpoints) and the clock. The checkpoint to resume is read once, when the loop is made: the step
  * and data cursor at once, its tensors when the first batch has traced the model's variables, after
  * the types and the graph fingerprint are checked. The loop owns the device unless one was given.
+ * Training proves the model directory writable on the chief before the first step.
  */
 final class TrainingLoop implements AutoCloseable {
     private final Module model;
@@ -108,6 +109,13 @@ final class TrainingLoop implements AutoCloseable {
         throw new NoCheckpointException(store.modelDir(), committed);
     }
 
+    /** On the chief, before the first step: an unwritable directory fails now rather than at the first save. */
+    private void becomeWriter() {
+        if (replica.chief()) {
+            store.requireWritable();
+        }
+    }
+
     long step() {
         return step;
     }
@@ -125,6 +133,7 @@ final class TrainingLoop implements AutoCloseable {
         if (step >= maxSteps) {
             return step;
         }
+        becomeWriter();
         long lastSavedStep = step;
         long lastSavedNanos = nanoClock.getAsLong();
         try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {

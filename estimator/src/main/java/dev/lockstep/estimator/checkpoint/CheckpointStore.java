@@ -61,6 +61,14 @@ public final class CheckpointStore {
     }
 
     /**
+     * Proves the directory writable before any save ({@link ModelDirNotWritableException} naming it and
+     * the cause): creates it, then creates and deletes a file in it, as a save does.
+     */
+    public void requireWritable() {
+        WritableDir.require(modelDir);
+    }
+
+    /**
      * Writes {@code c} durably as {@code ckpt-<step>/}, replacing a checkpoint of the same step, then
      * prunes. Returns the manifest as written (with its data files and their sha256).
      */
