@@ -63,6 +63,7 @@ public final class Estimator implements AutoCloseable {
         if (steps <= 0) {
             throw new IllegalArgumentException("train steps must be positive, got " + steps);
         }
+        loop.becomeWriter(); // first, so "steps more" counts from the newest checkpoint under the lock
         return trainUntil(input, globalStep() + steps);
     }
 

@@ -35,7 +35,8 @@ import java.util.function.LongSupplier;
  * checkpoints) and the clock. The checkpoint to resume is read once, when the loop is made: the step
  * and data cursor at once, its tensors when the first batch has traced the model's variables, after
  * the types and the graph fingerprint are checked. The loop owns the device unless one was given.
- * Training proves the model directory writable on the chief before the first step.
+ * Training makes the chief the model directory's one writer (its lock, taken before the first step,
+ * after proving the directory writable).
  */
 final class TrainingLoop implements AutoCloseable {
     private final Module model;
@@ -52,7 +53,9 @@ final class TrainingLoop implements AutoCloseable {
     private final String deviceName;
     private final boolean ownsDevice;
     private final boolean allowUntrained;
-    private final Checkpoint resume;
+    private Checkpoint resume;
+    /** The committed steps seen when {@link #resume} was read, to notice a save by another writer. */
+    private List<Long> stepsAtResume;
     private long trainEpoch;
     private Device device;
     private StepRunner runner;
@@ -75,12 +78,20 @@ final class TrainingLoop implements AutoCloseable {
         this.device = b.device;
         this.ownsDevice = b.device == null;
         this.allowUntrained = b.allowUntrained;
+        readResume();
+    }
+
+    private void readResume() {
         try {
+            stepsAtResume = store.steps();
             Optional<Checkpoint> latest = store.latestValid();
             this.resume = latest.orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoints in " + store.modelDir(), e);
         }
+        step = 0;
+        trainCursor = null;
+        trainEpoch = 0;
         if (resume != null) {
             step = resume.manifest().step();
             trainEpoch = resume.manifest().epoch();
@@ -89,6 +100,25 @@ final class TrainingLoop implements AutoCloseable {
                 Map<String, ?> map = (Map<String, ?>) c;
                 trainCursor = Cursor.fromMap(map);
             }
+        }
+    }
+
+    /**
+     * Takes the model directory's writer lock on the chief, before the first step, so an unwritable
+     * or already-locked directory fails now rather than at the first save.
+     */
+    void becomeWriter() {
+        if (!replica.chief() || store.isWriter()) {
+            return;
+        }
+        try {
+            store.lockForWriting();
+            // Another writer may have saved between reading the resume point and taking the lock.
+            if (runner == null && !store.steps().equals(stepsAtResume)) {
+                readResume();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("taking the writer lock of " + store.modelDir(), e);
         }
     }
 
@@ -109,13 +139,6 @@ final class TrainingLoop implements AutoCloseable {
         throw new NoCheckpointException(store.modelDir(), committed);
     }
 
-    /** On the chief, before the first step: an unwritable directory fails now rather than at the first save. */
-    private void becomeWriter() {
-        if (replica.chief()) {
-            store.requireWritable();
-        }
-    }
-
     long step() {
         return step;
     }
@@ -130,10 +153,10 @@ final class TrainingLoop implements AutoCloseable {
 
     /** Trains until the global step reaches {@code maxSteps}; saves at the end if the last step is unsaved. */
     long trainUntil(InputFn input, long maxSteps) {
+        becomeWriter();
         if (step >= maxSteps) {
             return step;
         }
-        becomeWriter();
         long lastSavedStep = step;
         long lastSavedNanos = nanoClock.getAsLong();
         try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
@@ -262,5 +285,6 @@ final class TrainingLoop implements AutoCloseable {
         if (device != null && ownsDevice) {
             device.close();
         }
+        store.close();
     }
 }
