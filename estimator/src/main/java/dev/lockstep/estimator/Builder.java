@@ -23,6 +23,7 @@ public final class Builder {
     Replica replica = Replica.SINGLE;
     java.util.function.LongSupplier nanoClock = System::nanoTime;
     CheckpointPolicy checkpointPolicy;
+    java.util.function.BooleanSupplier stopRequested = () -> false;
     boolean allowUntrained;
 
     Builder(Module model, ModelFn modelFn, RunConfig run) {
@@ -86,6 +87,16 @@ public final class Builder {
     /** When to checkpoint (default: {@link CheckpointPolicy#of} the run config's cadence). */
     public Builder checkpointPolicy(CheckpointPolicy p) {
         this.checkpointPolicy = Objects.requireNonNull(p, "checkpointPolicy");
+        return this;
+    }
+
+    /**
+     * Asked between training steps (never during one): once it returns true, training finishes the step
+     * under way, saves a checkpoint and returns, and {@link Estimator#stopped()} tells so. The CLI turns
+     * SIGTERM and Ctrl-C into this; the estimator itself handles no signals.
+     */
+    public Builder stopWhen(java.util.function.BooleanSupplier requested) {
+        this.stopRequested = Objects.requireNonNull(requested, "stopWhen");
         return this;
     }
 

@@ -177,6 +177,9 @@ public final class Estimator implements AutoCloseable {
         Map<String, Double> last = Map.of();
         while (globalStep() < maxSteps) {
             trainUntil(train, Math.min(maxSteps, globalStep() + evalEverySteps));
+            if (stopped()) {
+                break; // a stop request: the checkpoint is saved, and evaluating would only delay the exit
+            }
             last = evaluate(eval, evalSteps);
         }
         return last;
@@ -201,6 +204,14 @@ public final class Estimator implements AutoCloseable {
             }
         }
         return new Export(predict, weights);
+    }
+
+    /**
+     * Whether the last training call ended early because the builder's stop request
+     * ({@link Builder#stopWhen}) said so; the state at {@link #globalStep()} is then checkpointed.
+     */
+    public boolean stopped() {
+        return loop.stopped();
     }
 
     /** Writes a checkpoint of the current state now. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,7 +37,7 @@ import java.util.function.LongSupplier;
  * and data cursor at once, its tensors when the first batch has traced the model's variables, after
  * the types and the graph fingerprint are checked. The loop owns the device unless one was given.
  * Training makes the chief the model directory's one writer (its lock, taken before the first step,
- * after proving the directory writable).
+ * after proving the directory writable); a stop request is honoured between steps, with a checkpoint.
  */
 final class TrainingLoop implements AutoCloseable {
     private final Module model;
@@ -52,10 +53,12 @@ final class TrainingLoop implements AutoCloseable {
     private final CheckpointPolicy policy;
     private final String deviceName;
     private final boolean ownsDevice;
+    private final BooleanSupplier stopRequested;
     private final boolean allowUntrained;
     private Checkpoint resume;
     /** The committed steps seen when {@link #resume} was read, to notice a save by another writer. */
     private List<Long> stepsAtResume;
+    private boolean stopped;
     private long trainEpoch;
     private Device device;
     private StepRunner runner;
@@ -77,6 +80,7 @@ final class TrainingLoop implements AutoCloseable {
         this.deviceName = b.run.device();
         this.device = b.device;
         this.ownsDevice = b.device == null;
+        this.stopRequested = b.stopRequested;
         this.allowUntrained = b.allowUntrained;
         readResume();
     }
@@ -101,6 +105,11 @@ final class TrainingLoop implements AutoCloseable {
                 trainCursor = Cursor.fromMap(map);
             }
         }
+    }
+
+    /** Whether the last {@link #trainUntil} ended early on a stop request. */
+    boolean stopped() {
+        return stopped;
     }
 
     /**
@@ -153,6 +162,7 @@ final class TrainingLoop implements AutoCloseable {
 
     /** Trains until the global step reaches {@code maxSteps}; saves at the end if the last step is unsaved. */
     long trainUntil(InputFn input, long maxSteps) {
+        stopped = false;
         becomeWriter();
         if (step >= maxSteps) {
             return step;
@@ -162,6 +172,10 @@ final class TrainingLoop implements AutoCloseable {
         try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
             long skippedBefore = 0;
             while (step < maxSteps) {
+                if (stopRequested.getAsBoolean()) {
+                    stopped = true; // the step before this one is complete; the save below keeps it
+                    break;
+                }
                 long t0 = nanoClock.getAsLong();
                 List<Batch> micro = new ArrayList<>(microBatches);
                 long examples = 0;
