@@ -3,12 +3,12 @@ package dev.lockstep.cli;
 import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.job.Job;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code lockstep evaluate JOB.yaml}: evaluates the newest checkpoint on the spec's eval data. */
@@ -21,11 +21,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     JobOptions options;
 
+    @Option(names = "--allow-untrained", description = "Run on freshly initialised weights when the model directory "
+            + "has no valid checkpoint (otherwise that is an error, exit code 2).")
+    boolean allowUntrained;
+
     @Override
     public Integer call() {
         Job job = options.load();
         var eval = job.eval().orElseThrow(() -> new UsageProblem("the job has no eval data: add an 'eval' section"));
-        try (Estimator e = job.estimator(List.of())) {
+        try (Estimator e = job.builder().allowUntrained(allowUntrained).build()) {
             var metrics = e.evaluate(eval, job.evalSteps());
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "evaluation of step %d:%n", e.globalStep());

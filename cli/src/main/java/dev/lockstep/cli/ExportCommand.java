@@ -9,7 +9,6 @@ import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,6 +28,10 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     JobOptions options;
 
+    @Option(names = "--allow-untrained", description = "Run on freshly initialised weights when the model directory "
+            + "has no valid checkpoint (otherwise that is an error, exit code 2).")
+    boolean allowUntrained;
+
     @Option(names = "--dir", required = true, description = "Directory to write the export into.")
     Path dir;
 
@@ -44,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
                 features.put(f.getKey(), f.getValue().type());
             }
         }
-        try (Estimator e = job.estimator(List.of())) {
+        try (Estimator e = job.builder().allowUntrained(allowUntrained).build()) {
             e.export(features).writeTo(dir, g -> StableHloEmitter.emit(g).text());
             spec.commandLine().getOut().printf("exported step %d to %s%n", e.globalStep(), dir);
         }

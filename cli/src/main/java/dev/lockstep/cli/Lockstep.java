@@ -47,6 +47,7 @@ public final class Lockstep {
 
     /** Problems in what the user supplied (bad arguments, files or specs) exit with 2, not 1. */
     static boolean isUsageProblem(Exception e) {
-        return e instanceof UsageProblem || e instanceof SpecException;
+        return e instanceof UsageProblem || e instanceof SpecException
+                || e instanceof dev.lockstep.estimator.checkpoint.ModelDirProblem;
     }
 }

@@ -6,7 +6,6 @@ import dev.lockstep.estimator.job.Job;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +23,10 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JobOptions options;
 
+    @Option(names = "--allow-untrained", description = "Run on freshly initialised weights when the model directory "
+            + "has no valid checkpoint (otherwise that is an error, exit code 2).")
+    boolean allowUntrained;
+
     @Option(names = {"-o", "--output"}, required = true,
             description = "Output file; .csv writes CSV, .jsonl or .json writes JSON Lines.")
     Path output;
@@ -39,7 +42,7 @@ final class PredictCommand implements Callable<Integer> {
         Job job = options.load();
         var input = job.eval().orElseThrow(() -> new UsageProblem("the job has no eval data to predict on: add an "
                 + "'eval' section"));
-        try (Estimator e = job.estimator(List.of())) {
+        try (Estimator e = job.builder().allowUntrained(allowUntrained).build()) {
             var predictions = e.predict(input);
             long[] rows = new long[1];
             Files.createDirectories(output.toAbsolutePath().getParent()); // as export creates its --dir

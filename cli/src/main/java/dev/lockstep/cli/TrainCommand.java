@@ -54,12 +54,18 @@ final class TrainCommand implements Callable<Integer> {
             listeners.add(metrics);
             out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsHost, server.port());
         }
-        try (Estimator e = job.estimator(listeners)) {
+        dev.lockstep.estimator.Builder builder = job.builder();
+        listeners.forEach(builder::listener);
+        try (GracefulStop stop = GracefulStop.install(spec.commandLine().getErr());
+             Estimator e = builder.stopWhen(stop).build()) {
             long start = e.globalStep();
             if (start > 0) {
                 out.printf(Locale.ROOT, "resuming from step %d in %s%n", start, job.run().modelDir());
             }
             Map<String, Double> eval = job.run(e);
+            if (e.stopped()) {
+                return StopReport.print(spec.commandLine().getErr(), stop, e.globalStep(), job.run().modelDir());
+            }
             out.printf(Locale.ROOT, "trained to step %d; checkpoints in %s%n", e.globalStep(), job.run().modelDir());
             eval.forEach((k, v) -> out.printf(Locale.ROOT, "  %s = %.6f%n", k, v));
         } finally {

@@ -69,6 +69,11 @@ public final class DatasetIterator<T> implements Iterator<T>, AutoCloseable {
         return new Cursor(stage.describe(), states);
     }
 
+    /** The epoch of the outermost repeat at {@link #cursor()} (full passes over its input; 0 without one). */
+    public long epoch() {
+        return RepeatStage.epochAt(stage, cursor().stages());
+    }
+
     public DataMetrics metrics() {
         return counters.snapshot();
     }

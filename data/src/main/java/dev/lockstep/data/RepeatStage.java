@@ -17,6 +17,20 @@ record RepeatStage<T>(Stage<T> upstream, long count) implements Stage<T> {
         return new Engine(open);
     }
 
+    /**
+     * The epoch the outermost repeat of {@code pipeline} stands in at {@code states} (a cursor's stages):
+     * how many full passes it has completed. 0 for a pipeline without a repeat.
+     */
+    static long epochAt(Stage<?> pipeline, long[][] states) {
+        for (Stage<?> s = pipeline; s != null; s = s.upstream()) {
+            if (s instanceof RepeatStage<?> r) {
+                long[] own = states[r.length() - 1];
+                return own == null || own.length == 0 ? 0 : own[0];
+            }
+        }
+        return 0;
+    }
+
     private final class Engine implements StageIterator<T> {
         private final Open open;
         private long epoch;

@@ -14,6 +14,11 @@ interface Stage<T> {
     /** Starts an engine at the position in {@code open.states()}, or at the start of the epoch when null. */
     StageIterator<T> open(Open open);
 
+    /** The stage this one reads from; null for a source. Records with an {@code upstream} component override it. */
+    default Stage<?> upstream() {
+        return null;
+    }
+
     /** What an engine is opened with: the epoch (drives reshuffling), the saved states, shared counters. */
     record Open(long epoch, long[][] states, Counters counters) {
         /** This stage's saved state, or null when starting fresh. */

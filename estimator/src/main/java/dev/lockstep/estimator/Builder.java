@@ -23,6 +23,8 @@ public final class Builder {
     Replica replica = Replica.SINGLE;
     java.util.function.LongSupplier nanoClock = System::nanoTime;
     CheckpointPolicy checkpointPolicy;
+    java.util.function.BooleanSupplier stopRequested = () -> false;
+    boolean allowUntrained;
 
     Builder(Module model, ModelFn modelFn, RunConfig run) {
         this.model = Objects.requireNonNull(model, "model");
@@ -85,6 +87,27 @@ public final class Builder {
     /** When to checkpoint (default: {@link CheckpointPolicy#of} the run config's cadence). */
     public Builder checkpointPolicy(CheckpointPolicy p) {
         this.checkpointPolicy = Objects.requireNonNull(p, "checkpointPolicy");
+        return this;
+    }
+
+    /**
+     * Asked between training steps (never during one): once it returns true, training finishes the step
+     * under way, saves a checkpoint and returns, and {@link Estimator#stopped()} tells so. The CLI turns
+     * SIGTERM and Ctrl-C into this; the estimator itself handles no signals.
+     */
+    public Builder stopWhen(java.util.function.BooleanSupplier requested) {
+        this.stopRequested = Objects.requireNonNull(requested, "stopWhen");
+        return this;
+    }
+
+    /**
+     * Lets evaluate, predict and export run on freshly initialised weights when the model directory has
+     * no valid checkpoint and nothing was trained (default false: they throw
+     * {@link dev.lockstep.estimator.checkpoint.NoCheckpointException}, since random weights give a
+     * plausible-looking but meaningless answer).
+     */
+    public Builder allowUntrained(boolean allow) {
+        this.allowUntrained = allow;
         return this;
     }
 

@@ -63,6 +63,7 @@ public final class Estimator implements AutoCloseable {
         if (steps <= 0) {
             throw new IllegalArgumentException("train steps must be positive, got " + steps);
         }
+        loop.becomeWriter(); // first, so "steps more" counts from the newest checkpoint under the lock
         return trainUntil(input, globalStep() + steps);
     }
 
@@ -71,8 +72,15 @@ public final class Estimator implements AutoCloseable {
         return loop.trainUntil(input, maxSteps);
     }
 
-    /** Evaluates over {@code steps} batches (or the whole input when {@code steps <= 0}) in EVAL mode. */
+    /**
+     * Evaluates over {@code steps} batches (or the whole input when {@code steps <= 0}) in EVAL mode.
+     * Like predict and export, it needs trained weights: with no valid checkpoint and no training it throws
+     * {@link dev.lockstep.estimator.checkpoint.NoCheckpointException} unless {@link Builder#allowUntrained},
+     * and a checkpoint whose variables do not match the model is a
+     * {@link dev.lockstep.estimator.checkpoint.CheckpointMismatchException} listing every path.
+     */
     public Map<String, Double> evaluate(InputFn input, long steps) {
+        loop.requireTrained();
         Map<Port, Double> totals = new LinkedHashMap<>();
         Map<String, Metric> metrics = Map.of();
         long examples = 0;
@@ -107,6 +115,7 @@ public final class Estimator implements AutoCloseable {
 
     /** Predictions for every batch of {@code input}, by prediction name. */
     public List<Map<String, HostTensor>> predict(InputFn input) {
+        loop.requireTrained();
         List<Map<String, HostTensor>> out = new ArrayList<>();
         try (DatasetIterator<Batch> it = input.dataset().iterator(); Variables vars = variables()) {
             while (it.hasNext()) {
@@ -168,6 +177,9 @@ public final class Estimator implements AutoCloseable {
         Map<String, Double> last = Map.of();
         while (globalStep() < maxSteps) {
             trainUntil(train, Math.min(maxSteps, globalStep() + evalEverySteps));
+            if (stopped()) {
+                break; // a stop request: the checkpoint is saved, and evaluating would only delay the exit
+            }
             last = evaluate(eval, evalSteps);
         }
         return last;
@@ -178,6 +190,7 @@ public final class Estimator implements AutoCloseable {
      * state, no optimizer slots), ready to {@link Export#writeTo write} for serving.
      */
     public Export export(Map<String, TensorType> features) {
+        loop.requireTrained();
         Program predict = Programs.trace(model, modelFn, Mode.PREDICT, features, Map.of(), run.seed());
         Map<String, HostTensor> values = loop.hostValues();
         Map<String, HostTensor> weights = new LinkedHashMap<>();
@@ -191,6 +204,14 @@ public final class Estimator implements AutoCloseable {
             }
         }
         return new Export(predict, weights);
+    }
+
+    /**
+     * Whether the last training call ended early because the builder's stop request
+     * ({@link Builder#stopWhen}) said so; the state at {@link #globalStep()} is then checkpointed.
+     */
+    public boolean stopped() {
+        return loop.stopped();
     }
 
     /** Writes a checkpoint of the current state now. */

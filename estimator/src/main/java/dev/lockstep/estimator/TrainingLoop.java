@@ -8,12 +8,14 @@ import dev.lockstep.device.Devices;
 import dev.lockstep.estimator.checkpoint.Checkpoint;
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
 import dev.lockstep.estimator.checkpoint.Manifest;
+import dev.lockstep.estimator.checkpoint.NoCheckpointException;
 import dev.lockstep.nn.InitialValues;
 import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.nn.TrainStep;
 import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,6 +36,8 @@ import java.util.function.LongSupplier;
  * checkpoints) and the clock. The checkpoint to resume is read once, when the loop is made: the step
  * and data cursor at once, its tensors when the first batch has traced the model's variables, after
  * the types and the graph fingerprint are checked. The loop owns the device unless one was given.
+ * Training makes the chief the model directory's one writer (its lock, taken before the first step,
+ * after proving the directory writable); a stop request is honoured between steps, with a checkpoint.
  */
 final class TrainingLoop implements AutoCloseable {
     private final Module model;
@@ -47,7 +53,13 @@ final class TrainingLoop implements AutoCloseable {
     private final CheckpointPolicy policy;
     private final String deviceName;
     private final boolean ownsDevice;
-    private final Checkpoint resume;
+    private final BooleanSupplier stopRequested;
+    private final boolean allowUntrained;
+    private Checkpoint resume;
+    /** The committed steps seen when {@link #resume} was read, to notice a save by another writer. */
+    private List<Long> stepsAtResume;
+    private boolean stopped;
+    private long trainEpoch;
     private Device device;
     private StepRunner runner;
     private long step;
@@ -68,20 +80,72 @@ final class TrainingLoop implements AutoCloseable {
         this.deviceName = b.run.device();
         this.device = b.device;
         this.ownsDevice = b.device == null;
+        this.stopRequested = b.stopRequested;
+        this.allowUntrained = b.allowUntrained;
+        readResume();
+    }
+
+    private void readResume() {
         try {
+            stepsAtResume = store.steps();
             Optional<Checkpoint> latest = store.latestValid();
             this.resume = latest.orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoints in " + store.modelDir(), e);
         }
+        step = 0;
+        trainCursor = null;
+        trainEpoch = 0;
         if (resume != null) {
             step = resume.manifest().step();
+            trainEpoch = resume.manifest().epoch();
             if (resume.manifest().dataCursors().get("train") instanceof Map<?, ?> c) {
                 @SuppressWarnings("unchecked")
                 Map<String, ?> map = (Map<String, ?>) c;
                 trainCursor = Cursor.fromMap(map);
             }
         }
+    }
+
+    /** Whether the last {@link #trainUntil} ended early on a stop request. */
+    boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * Takes the model directory's writer lock on the chief, before the first step, so an unwritable
+     * or already-locked directory fails now rather than at the first save.
+     */
+    void becomeWriter() {
+        if (!replica.chief() || store.isWriter()) {
+            return;
+        }
+        try {
+            store.lockForWriting();
+            // Another writer may have saved between reading the resume point and taking the lock.
+            if (runner == null && !store.steps().equals(stepsAtResume)) {
+                readResume();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("taking the writer lock of " + store.modelDir(), e);
+        }
+    }
+
+    /**
+     * Fails with {@link NoCheckpointException} (naming the directory) when there is nothing trained to
+     * read, no valid checkpoint and no training in this estimator, unless untrained weights were allowed.
+     */
+    void requireTrained() {
+        if (runner != null || resume != null || allowUntrained) {
+            return;
+        }
+        List<Long> committed;
+        try {
+            committed = store.steps();
+        } catch (IOException e) {
+            committed = List.of();
+        }
+        throw new NoCheckpointException(store.modelDir(), committed);
     }
 
     long step() {
@@ -98,6 +162,8 @@ final class TrainingLoop implements AutoCloseable {
 
     /** Trains until the global step reaches {@code maxSteps}; saves at the end if the last step is unsaved. */
     long trainUntil(InputFn input, long maxSteps) {
+        stopped = false;
+        becomeWriter();
         if (step >= maxSteps) {
             return step;
         }
@@ -106,6 +172,10 @@ final class TrainingLoop implements AutoCloseable {
         try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
             long skippedBefore = 0;
             while (step < maxSteps) {
+                if (stopRequested.getAsBoolean()) {
+                    stopped = true; // the step before this one is complete; the save below keeps it
+                    break;
+                }
                 long t0 = nanoClock.getAsLong();
                 List<Batch> micro = new ArrayList<>(microBatches);
                 long examples = 0;
@@ -126,6 +196,7 @@ final class TrainingLoop implements AutoCloseable {
                         replica.exampleOffset(step, examples), lr);
                 step++;
                 trainCursor = it.cursor();
+                trainEpoch = it.epoch();
                 double seconds = (nanoClock.getAsLong() - t0) / 1e9;
                 DataMetrics pipeline = it.metrics();
                 long skipped = pipeline.corruptRecordsSkipped() - skippedBefore;
@@ -155,6 +226,7 @@ final class TrainingLoop implements AutoCloseable {
         long t0 = nanoClock.getAsLong();
         Manifest m = Manifest.of(step, config.seed(), Fingerprint.of(runner.layout().gradient().graph()),
                         replica.worldSize(), Estimator.VERSION)
+                .withEpoch(trainEpoch)
                 .withInputSignature(GraphCheck.signature(runner.layout().gradient()))
                 .withDataCursors(trainCursor == null ? Map.of() : Map.of("train", trainCursor.toMap()));
         try {
@@ -179,6 +251,11 @@ final class TrainingLoop implements AutoCloseable {
         }
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
+            // Readers need no optimizer slots, so only the model's variables must match (a renamed layer
+            // would otherwise stay at its random initial values).
+            Map<String, TensorType> expected = new TreeMap<>(InitialValues.types(model, config));
+            expected.keySet().removeIf(p -> p.startsWith(Checkpoint.SLOT_PREFIX));
+            resume.withoutSlots().requireTypes(expected, store.directory(resume.manifest().step()));
             values.putAll(resume.tensors());
         }
         return values;
@@ -198,7 +275,7 @@ final class TrainingLoop implements AutoCloseable {
                 Programs.types(first.labels()), config);
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
-            resume.requireTypes(InitialValues.types(model, config));
+            resume.requireTypes(InitialValues.types(model, config), store.directory(resume.manifest().step()));
             GraphCheck.verify(resume.manifest(), store.directory(resume.manifest().step()), layout.gradient(),
                     replica.worldSize(), at -> Fingerprint.of(TrainStep.gradientProgram(model, loss, at.features(),
                             at.labels(), config).graph()));
@@ -222,5 +299,6 @@ final class TrainingLoop implements AutoCloseable {
         if (device != null && ownsDevice) {
             device.close();
         }
+        store.close();
     }
 }

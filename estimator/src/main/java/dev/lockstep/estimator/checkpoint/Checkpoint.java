@@ -121,6 +121,11 @@ public record Checkpoint(Manifest manifest, SortedMap<String, HostTensor> tensor
      * every missing, unexpected and mistyped path (not just the first), so a changed model is obvious.
      */
     public void requireTypes(Map<String, TensorType> expected) {
+        requireTypes(expected, null);
+    }
+
+    /** As {@link #requireTypes(Map)}, naming {@code dir} (where the checkpoint was read; may be null). */
+    public void requireTypes(Map<String, TensorType> expected, java.nio.file.Path dir) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, TensorType> e : new TreeMap<>(expected).entrySet()) {
             HostTensor t = tensors.get(e.getKey());
@@ -137,8 +142,9 @@ public record Checkpoint(Manifest manifest, SortedMap<String, HostTensor> tensor
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint of step " + manifest.step() + " does not match the model: "
-                    + String.join("; ", problems));
+            throw new CheckpointMismatchException(dir == null ? null : dir.getParent(), "checkpoint of step "
+                    + manifest.step() + (dir == null ? "" : " in " + dir) + " does not match the model: "
+                    + String.join("; ", problems), problems);
         }
     }
 

@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * {@link CheckpointFiles} for its contents). A save is built under a hidden temporary name, fsynced,
  * then renamed into place atomically; older checkpoints beyond the newest {@code keep} are deleted only
  * after that, and never the one just saved. Readers skip checkpoints that fail verification with a
- * warning naming the file, and fall back to the next older one. One process (the chief) writes a
- * model directory; a save deletes the leftovers of interrupted saves, which a second writer's would be.
+ * warning naming the file, and fall back to the next older one. One writer (the chief) writes a
+ * model directory: the first save, or {@link #lockForWriting}, takes the directory's {@link ModelDirLock}
+ * and holds it until {@link #close}, so a second writer fails at once instead of deleting this one's
+ * in-progress saves (a save deletes the leftovers of interrupted saves) or continuing from its
+ * checkpoints. Readers take no lock.
  */
-public final class CheckpointStore {
+public final class CheckpointStore implements AutoCloseable {
     private static final Pattern COMMITTED = Pattern.compile("ckpt-(\\d{1,18})");
     /** A committed checkpoint moved aside while a save of the same step replaces it. */
     private static final Pattern REPLACED = Pattern.compile("ckpt-(\\d{1,18})\\.replaced");
@@ -36,6 +39,8 @@ public final class CheckpointStore {
     private final System.Logger log;
     /** Checkpoints this store found corrupt; pruning deletes them before any other. */
     private final Set<Path> knownBad = new HashSet<>();
+    /** Held from the first write on; null for a reader. */
+    private ModelDirLock lock;
 
     public CheckpointStore(Path modelDir, int keep) {
         this(modelDir, keep, System.getLogger(CheckpointStore.class.getName()));
@@ -61,12 +66,39 @@ public final class CheckpointStore {
     }
 
     /**
+     * Makes this store the directory's one writer, before any write: creates the directory, proves it
+     * writable ({@link ModelDirNotWritableException} naming it and the cause) and takes its lock
+     * ({@link ModelDirLockedException} naming the holder). Does nothing if this store already holds it.
+     */
+    public synchronized void lockForWriting() throws IOException {
+        if (lock == null) {
+            WritableDir.require(modelDir);
+            lock = ModelDirLock.acquire(modelDir);
+        }
+    }
+
+    /** Whether this store holds the directory's writer lock. */
+    public synchronized boolean isWriter() {
+        return lock != null;
+    }
+
+    /** Releases the writer lock, if this store took it; reading still works afterwards. */
+    @Override
+    public synchronized void close() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /**
      * Writes {@code c} durably as {@code ckpt-<step>/}, replacing a checkpoint of the same step, then
-     * prunes. Returns the manifest as written (with its data files and their sha256).
+     * prunes. Takes the writer lock first if this store does not hold it yet. Returns the manifest as
+     * written (with its data files and their sha256).
      */
     public synchronized Manifest save(Checkpoint c) throws IOException {
         long step = c.manifest().step();
-        Files.createDirectories(modelDir);
+        lockForWriting();
         removeTemporaries(false);
         Path tmp = modelDir.resolve(".ckpt-" + step + ".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);

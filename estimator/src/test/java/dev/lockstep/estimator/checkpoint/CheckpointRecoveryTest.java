@@ -118,6 +118,7 @@ class CheckpointRecoveryTest {
     @Test
     void pruningWithKeepOneNeverLosesTheOnlyGoodCheckpoint() throws Exception {
         Files.delete(newestManifest);
+        store.close(); // a new writer of the same directory: the old one releases its lock first
         store = new CheckpointStore(dir, 1, log);
         assertEquals(10, store.latestValid().orElseThrow().manifest().step());
         // Training resumed from 10 and saves 11: the good 11 stays; 10 is pruned only now that 11 is durable.
@@ -129,6 +130,7 @@ class CheckpointRecoveryTest {
     @Test
     void pruningDeletesKnownCorruptCheckpointsBeforeGoodOnes() throws Exception {
         Files.delete(newestManifest);
+        store.close(); // a new writer of the same directory: the old one releases its lock first
         store = new CheckpointStore(dir, 2, log);
         store.latestValid();
         store.save(at(11, 1));
@@ -139,6 +141,7 @@ class CheckpointRecoveryTest {
     void theCheckpointJustSavedSurvivesEvenBehindAnUnknownCorruptOne() throws Exception {
         // A fresh store has not seen that 20 is bad; pruning by step keeps 20 and drops 10, but never 11.
         Files.delete(newestManifest);
+        store.close(); // a new writer of the same directory: the old one releases its lock first
         store = new CheckpointStore(dir, 2, log);
         store.save(at(11, 1));
         assertEquals(List.of(20L, 11L), store.steps());
