@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -23,16 +24,19 @@ final class GracefulStop implements BooleanSupplier, AutoCloseable {
     static final int SIGTERM_EXIT = 143;
 
     private final PrintWriter err;
+    private final IntConsumer halt;
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private volatile String received;
 
-    private GracefulStop(PrintWriter err) {
+    /** {@code halt} ends the process at a second signal (Runtime.halt; a test passes a recorder). */
+    GracefulStop(PrintWriter err, IntConsumer halt) {
         this.err = err;
+        this.halt = halt;
     }
 
     /** Installs the handlers for TERM and INT (a signal the platform does not have is skipped). */
     static GracefulStop install(PrintWriter err) {
-        GracefulStop stop = new GracefulStop(err);
+        GracefulStop stop = new GracefulStop(err, code -> Runtime.getRuntime().halt(code));
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal signal = new Signal(name);
@@ -45,11 +49,16 @@ final class GracefulStop implements BooleanSupplier, AutoCloseable {
     }
 
     private void handle(Signal signal) {
-        String name = "SIG" + signal.getName();
+        onSignal("SIG" + signal.getName(), signal.getNumber());
+    }
+
+    /** What a delivered signal does: the first requests a stop, a second halts with 128 + its number. */
+    void onSignal(String name, int number) {
         if (received != null) {
             err.println("lockstep: " + name + " again: exiting at once; progress since the last checkpoint is lost");
             err.flush();
-            Runtime.getRuntime().halt(128 + signal.getNumber());
+            halt.accept(128 + number);
+            return;
         }
         received = name;
         err.println("lockstep: " + name + " received: finishing the current step, then saving a checkpoint "
