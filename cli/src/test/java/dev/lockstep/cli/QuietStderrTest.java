@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * library was loaded to probe device xla-cpu, even for jobs on cpu) and three SLF4J warnings (no binding).
  * Both go to the process's own stderr, not the command's writer, so this runs the CLI as a child process.
  */
+@Tag("slow") // starts other JVMs
 class QuietStderrTest {
     @Test
     void validateOnCpuPrintsNoOneDnnNoticeOrSlf4jWarnings(@TempDir Path dir) throws Exception {

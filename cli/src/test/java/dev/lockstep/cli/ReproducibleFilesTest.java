@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The safetensors metadata used to come from a Map.of, whose iteration order is salted per JVM, so each
  * run here is a JVM of its own ({@link Run}): train, export, and predict to CSV and JSON Lines.
  */
+@Tag("slow") // starts other JVMs
 class ReproducibleFilesTest {
     /** One run in a fresh JVM: {@code Run JOB.yaml DIR} writes DIR/model, DIR/export and DIR/predictions. */
     public static final class Run {

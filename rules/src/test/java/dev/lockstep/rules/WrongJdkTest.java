@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * --sun-misc-unsafe-memory-access=allow", from .mvn/jvm.config) without saying that a JDK 25 is needed.
  * Runs the wrapper on the parent pom alone with an older JDK from /usr/lib/jvm (skipped when there is none).
  */
+@Tag("slow") // starts other JVMs
 class WrongJdkTest {
     static Optional<Path> olderJdk() throws IOException {
         Path jvms = Path.of("/usr/lib/jvm");
