@@ -76,6 +76,10 @@ final class Workers {
                     GLOBAL_BATCH / k);
         }
 
+        Job withGlobalBatch(int global) {
+            return new Job(model, microBatches, global);
+        }
+
         /** This rank's input: its slice of every (micro-)global batch of one synthetic regression stream. */
         InputFn input(int worldSize, int rank) {
             return () -> Synthetic.linearRegression(160, 8, 0.1, 5).repeat()
