@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.GradientReducer;
+import dev.lockstep.estimator.Replica;
 import dev.lockstep.estimator.checkpoint.CheckpointStore;
 import dev.lockstep.estimator.checkpoint.Manifest;
 import dev.lockstep.tensor.HostTensor;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -50,7 +54,15 @@ class WorkerCheckpointTest {
         copy(saved, dir.resolve("two").resolve("rank1"));
         copy(saved, dir.resolve("one"));
         List<Map<String, HostTensor>> two = Workers.train(job, 2, 15, dir.resolve("two"));
-        Map<String, HostTensor> one = Workers.single(job, 15, dir.resolve("one"));
+        List<Long> stepsRun = new ArrayList<>();
+        Map<String, HostTensor> one;
+        try (Estimator e = job.estimator(dir.resolve("one"), Replica.SINGLE, GradientReducer.IDENTITY,
+                WorkerEquivalenceTest.onStep(ev -> stepsRun.add(ev.step())))) {
+            assertEquals(10, e.globalStep(), "the single process resumes at the 2-worker checkpoint");
+            e.trainUntil(job.input(1, 0), 15);
+            one = e.values();
+        }
+        assertEquals(List.of(11L, 12L, 13L, 14L, 15L), stepsRun, "only the steps after the checkpoint run");
         double diff = Workers.maxRelativeDifference(one, two.get(0));
         System.out.printf("resumed on 1 process vs continued on 2 workers: max relative difference %.3g%n", diff);
         assertTrue(diff <= WorkerEquivalenceTest.TOLERANCE, "resumed on one process differs by " + diff);

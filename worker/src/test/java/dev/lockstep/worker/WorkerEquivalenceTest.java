@@ -34,10 +34,34 @@ class WorkerEquivalenceTest {
     void twoAndFourWorkersGiveTheParametersOfOneProcess() throws Exception {
         int steps = 50;
         Workers.Job job = Workers.Job.mlpWithDropout();
-        Map<String, HostTensor> one = Workers.single(job, steps, dir.resolve("single"));
+        List<Map<String, Double>> singleMetrics = new ArrayList<>();
+        Map<String, HostTensor> one;
+        try (Estimator e = job.estimator(dir.resolve("single"), Replica.SINGLE, GradientReducer.IDENTITY,
+                onStep(ev -> singleMetrics.add(ev.metrics())))) {
+            e.trainUntil(job.input(1, 0), steps);
+            one = e.values();
+        }
         assertTrue(one.containsKey("slot/out/kernel/adam_m") && one.containsKey("hidden/kernel"), one.keySet().toString());
         for (int n : new int[] {2, 4}) {
-            List<Map<String, HostTensor>> workers = Workers.train(job, n, steps, dir.resolve("n" + n));
+            List<List<Map<String, Double>>> metrics = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                metrics.add(java.util.Collections.synchronizedList(new ArrayList<>()));
+            }
+            List<Map<String, HostTensor>> workers = Workers.train(job, n, steps, dir.resolve("n" + n),
+                    rank -> onStep(ev -> metrics.get(rank).add(ev.metrics())));
+            // Every worker reports the global loss and gradient norm (the reduced sums), as one process does.
+            for (int r = 0; r < n; r++) {
+                assertEquals(steps, metrics.get(r).size());
+                for (int s = 0; s < steps; s++) {
+                    Map<String, Double> want = singleMetrics.get(s), got = metrics.get(r).get(s);
+                    assertEquals(want.keySet(), got.keySet());
+                    assertTrue(want.containsKey("loss") && want.containsKey("grad_norm"), want.toString());
+                    for (String k : want.keySet()) {
+                        assertEquals(want.get(k), got.get(k), TOLERANCE * Math.max(1, Math.abs(want.get(k))),
+                                n + " workers, rank " + r + ", step " + (s + 1) + ", metric " + k);
+                    }
+                }
+            }
             for (int r = 1; r < n; r++) {
                 Workers.assertBitwiseEqual(workers.get(0), workers.get(r), n + " workers, rank " + r + " vs rank 0");
             }

@@ -145,11 +145,18 @@ final class Workers {
 
     /** N workers over one LocalFabric, each trained to {@code steps}; returns each rank's final values. */
     static List<Map<String, HostTensor>> train(Job job, int n, int steps, Path dir) throws Exception {
+        return train(job, n, steps, dir, rank -> new Listener() { });
+    }
+
+    /** The same, with a listener per rank. */
+    static List<Map<String, HostTensor>> train(Job job, int n, int steps, Path dir, IntFunction<Listener> listener)
+            throws Exception {
         LocalFabric fabric = LocalFabric.create(n);
         try {
             return run(n, rank -> {
                 var reducer = new CollectiveReducer(fabric.transport(rank), OPTIONS, BUCKET_CAP);
-                try (Estimator e = job.estimator(dir.resolve("rank" + rank), new Replica(rank, n), reducer)) {
+                try (Estimator e = job.estimator(dir.resolve("rank" + rank), new Replica(rank, n), reducer,
+                        listener.apply(rank))) {
                     e.trainUntil(job.input(n, rank), steps);
                     return e.values();
                 }
