@@ -62,6 +62,7 @@ class SilentWorkerTest {
             assertTrue(first.getMessage().startsWith("rank 0 of 3: summing bucket 0 of "), first.getMessage());
             assertTrue(first.getMessage().contains("no chunk from rank 2 (in-process) within 300 ms"), first.getMessage());
             ReduceFailedException second = (ReduceFailedException) out.get(1).failure();
+            System.out.println(first.getMessage() + "\n" + second.getMessage());
             assertTrue(second.getMessage().startsWith("rank 1 of 3: "), second.getMessage());
             assertTrue(second.getMessage().contains("rank 0 (in-process) gave up: ")
                     && second.getMessage().contains("no chunk from rank 2"), second.getMessage());
