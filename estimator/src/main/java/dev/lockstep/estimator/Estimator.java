@@ -214,6 +214,14 @@ public final class Estimator implements AutoCloseable {
         return loop.stopped();
     }
 
+    /**
+     * Every parameter, optimizer slot ({@code slot/...}) and layer-state tensor by key, copied to the
+     * host: what a checkpoint of the current step holds. The replicas of a job return bitwise-equal maps.
+     */
+    public Map<String, HostTensor> values() {
+        return loop.hostValues();
+    }
+
     /** Writes a checkpoint of the current state now. */
     public void checkpoint() {
         loop.checkpoint();

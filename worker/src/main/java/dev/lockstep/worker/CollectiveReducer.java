@@ -1,0 +1,116 @@
+package dev.lockstep.worker;
+
+import dev.lockstep.collective.AllReducer;
+import dev.lockstep.collective.Bucket;
+import dev.lockstep.collective.BucketLayout;
+import dev.lockstep.collective.CollectiveException;
+import dev.lockstep.collective.CollectiveOptions;
+import dev.lockstep.collective.TensorSpec;
+import dev.lockstep.collective.Transport;
+import dev.lockstep.device.Buffer;
+import dev.lockstep.estimator.GradientReducer;
+import dev.lockstep.nn.Port;
+import dev.lockstep.nn.StepLayout;
+import dev.lockstep.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Step 3 of DESIGN.md across workers: sums a step's reduce payload over every rank of a
+ * {@link Transport} with an {@link AllReducer}. The payload is laid out once per {@link StepLayout}
+ * into buckets by {@link #bucketLayout} (payload order, never readiness: invariant 5); each step copies
+ * the device buffers into host staging buffers allocated for that layout, all-reduces every bucket in
+ * its staging buffer and writes the sums back to the device buffers. Every rank ends with bitwise
+ * identical sums (invariant 3).
+ *
+ * <p>A collective failure aborts the transport (so the peers learn why and name the culprit) and
+ * becomes a {@link ReduceFailedException} naming this rank, the bucket and the peer; the step runner
+ * then commits nothing. The reducer is not usable afterwards: the job restarts from a checkpoint. The
+ * caller owns the transport and closes it.
+ */
+public final class CollectiveReducer implements GradientReducer {
+    /** Default bucket cap: large enough that a small model's payload is one or two buckets. */
+    public static final long DEFAULT_BUCKET_CAP_BYTES = 4L << 20;
+
+    private final Transport transport;
+    private final AllReducer allReducer;
+    private final long bucketCapBytes;
+    private StepLayout stagedFor;
+    private HostStaging staging;
+    private ReduceFailedException failure;
+
+    public CollectiveReducer(Transport transport, CollectiveOptions options) {
+        this(transport, options, DEFAULT_BUCKET_CAP_BYTES);
+    }
+
+    public CollectiveReducer(Transport transport, CollectiveOptions options, long bucketCapBytes) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.allReducer = new AllReducer(transport, Objects.requireNonNull(options, "options"));
+        if (bucketCapBytes < 1) {
+            throw new IllegalArgumentException("bucketCapBytes must be >= 1, got " + bucketCapBytes);
+        }
+        this.bucketCapBytes = bucketCapBytes;
+    }
+
+    /**
+     * The buckets of {@code layout}'s payload: a pure function of the payload ports (graph name, host
+     * element type, element count, in payload order) and the cap, so every rank computes the same one.
+     * bf16 and f16 entries are summed as f32, their host representation, and rounded once by the device.
+     */
+    public static BucketLayout bucketLayout(StepLayout layout, long capBytes) {
+        List<TensorSpec> specs = new ArrayList<>(layout.payload().size());
+        for (Port p : layout.payload()) {
+            specs.add(new TensorSpec(p.name(), hostDType(p), p.type().shape().size()));
+        }
+        return BucketLayout.of(specs, capBytes);
+    }
+
+    static DType hostDType(Port p) {
+        return switch (p.type().dtype()) {
+            case F32, BF16, F16 -> DType.F32;
+            case F64 -> DType.F64;
+            case I32 -> DType.I32;
+            case I64 -> DType.I64;
+            case BOOL -> throw new IllegalArgumentException("payload entry " + p + " is bool, which has no sum; "
+                    + "only numeric tensors can be reduced across workers");
+        };
+    }
+
+    public int rank() {
+        return transport.rank();
+    }
+
+    public int worldSize() {
+        return transport.worldSize();
+    }
+
+    @Override
+    public void reduce(StepLayout layout, List<Buffer> payload) {
+        if (failure != null) {
+            throw new IllegalStateException("rank " + rank() + " of " + worldSize() + ": this reducer's transport "
+                    + "was aborted after an earlier failure (" + failure.getMessage() + "); restart the job from "
+                    + "its checkpoint", failure);
+        }
+        HostStaging s = staging(layout);
+        s.load(payload);
+        for (Bucket b : s.buckets().buckets()) {
+            try {
+                allReducer.reduceBucket(b.index(), b.dtype(), s.bucket(b.index()));
+            } catch (CollectiveException e) {
+                failure = new ReduceFailedException(rank(), worldSize(), b, s.buckets().buckets().size(), e);
+                transport.abort(e);
+                throw failure;
+            }
+        }
+        s.store(payload);
+    }
+
+    private HostStaging staging(StepLayout layout) {
+        if (stagedFor != layout) {
+            staging = new HostStaging(layout.payload(), bucketLayout(layout, bucketCapBytes));
+            stagedFor = layout;
+        }
+        return staging;
+    }
+}
