@@ -11,26 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Graph nodes whose gru or lstm starts from another node's final state ({@code initial_state}), as spec data. */
 class RecurrentStateSpecTest {
-    /** An encoder-decoder whose decoder starts from the encoder's state; nodes[3] is the decoder. */
-    static final String SPEC = """
-            model:
-              graph:
-                inputs: [source, target_in]
-                nodes:
-                  - {name: src, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [source]}
-                  - {name: tgt, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [target_in]}
-                  - {name: encoder, layer: {gru: {units: 5}}, inputs: [src]}
-                  - {name: decoder, layer: {gru: {units: 5, return_sequences: true}}, inputs: [tgt],
-                     initial_state: ["encoder:1"]}
-                  - {name: logits, layer: {dense: {units: 7}}, inputs: [decoder]}
-                outputs: [logits]
-            head: {sequence: {vocabulary: 7}}
-            train:
-              data: {synthetic: {sequence_copy: {count: 16, length: 4, vocabulary: 7}}}
-              batch_size: 4
-              steps: 2
-            checkpoints: {dir: runs/g}
-            """;
+    static final String SPEC = SpecFixtures.ENCODER_DECODER_WITH_STATE;
     private static ModelSpec.Graph graph(String yaml) {
         return (ModelSpec.Graph) JobSpec.parse(yaml, Path.of("/tmp")).model();
     }

@@ -10,21 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** Bad specs: every problem names its field path, what was expected and what was found, with a suggestion. */
 class SpecErrorsTest {
-    static final String GOOD = """
-            model:
-              layers:
-                - dense: {units: 16, activation: relu}
-                - dense: {units: 3}
-            head:
-              classification: {classes: 3}
-            train:
-              data:
-                synthetic:
-                  blobs: {count: 64, classes: 3, dim: 4}
-              batch_size: 8
-              steps: 5
-            checkpoints: {dir: runs/test}
-            """;
+    static final String GOOD = SpecFixtures.GOOD;
 
     static List<String> problems(String yaml) {
         SpecException e = assertThrows(SpecException.class, () -> JobSpec.parse(yaml, Path.of("/tmp")));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.job.JobSpec;
 import dev.lockstep.job.ModelSpec;
+import dev.lockstep.job.SpecFixtures;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.Shape;
@@ -17,28 +18,7 @@ import org.junit.jupiter.api.Test;
 class GraphModelTest {
     static final List<String> MULTI_INPUT_LAYERS = List.of("add", "concatenate");
 
-    /** An encoder-decoder fed source and target_in, with its nodes deliberately out of order. */
-    static final String SEQ2SEQ = """
-            model:
-              graph:
-                inputs: [source, target_in]
-                nodes:
-                  - {name: logits, layer: {dense: {units: 7}}, inputs: [decoder]}
-                  - {name: decoder, layer: {gru: {units: 5, return_sequences: true}}, inputs: [joined]}
-                  - {name: joined, layer: {concatenate: {axis: -1}}, inputs: [tgt, context]}
-                  - {name: context, layer: {repeat_vector: {times: 4}}, inputs: ["encoder:1"]}
-                  - {name: encoder, layer: {gru: {units: 5}}, inputs: [src]}
-                  - {name: src, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [source]}
-                  - {name: tgt, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [target_in]}
-                  - {name: both, layer: add, inputs: [encoder, "encoder:1"]}
-                outputs: [logits, both]
-            head: {sequence: {vocabulary: 7}}
-            train:
-              data: {synthetic: {sequence_copy: {count: 16, length: 4, vocabulary: 7}}}
-              batch_size: 4
-              steps: 2
-            checkpoints: {dir: runs/g}
-            """;
+    static final String SEQ2SEQ = SpecFixtures.SEQ2SEQ;
 
     static JobSpec parse(String yaml) {
         return JobSpec.parse(yaml, Path.of("/tmp"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.job.ModelSpec;
+import dev.lockstep.job.SpecFixtures;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.Shape;
@@ -15,26 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** A gru or lstm graph node started from another node's final state: built and traced (errors: job RecurrentStateSpecTest). */
 class RecurrentStateSpecTest {
-    /** An encoder-decoder whose decoder starts from the encoder's state; nodes[3] is the decoder. */
-    static final String SPEC = """
-            model:
-              graph:
-                inputs: [source, target_in]
-                nodes:
-                  - {name: src, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [source]}
-                  - {name: tgt, layer: {embedding: {vocabulary: 7, dim: 3}}, inputs: [target_in]}
-                  - {name: encoder, layer: {gru: {units: 5}}, inputs: [src]}
-                  - {name: decoder, layer: {gru: {units: 5, return_sequences: true}}, inputs: [tgt],
-                     initial_state: ["encoder:1"]}
-                  - {name: logits, layer: {dense: {units: 7}}, inputs: [decoder]}
-                outputs: [logits]
-            head: {sequence: {vocabulary: 7}}
-            train:
-              data: {synthetic: {sequence_copy: {count: 16, length: 4, vocabulary: 7}}}
-              batch_size: 4
-              steps: 2
-            checkpoints: {dir: runs/g}
-            """;
+    static final String SPEC = SpecFixtures.ENCODER_DECODER_WITH_STATE;
     private static final TensorType IDS = TensorType.of(DType.I32, 3, 4);
 
     private static ModelSpec.Graph graph(String yaml) {

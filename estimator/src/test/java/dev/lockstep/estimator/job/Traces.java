@@ -2,6 +2,7 @@ package dev.lockstep.estimator.job;
 
 import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.job.SpecFixtures;
 import dev.lockstep.nn.Mode;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Scope;
@@ -13,22 +14,7 @@ import org.yaml.snakeyaml.Yaml;
 final class Traces {
     private Traces() {}
 
-    /** The same good spec as the job module's SpecErrorsTest.GOOD. */
-    static final String GOOD = """
-            model:
-              layers:
-                - dense: {units: 16, activation: relu}
-                - dense: {units: 3}
-            head:
-              classification: {classes: 3}
-            train:
-              data:
-                synthetic:
-                  blobs: {count: 64, classes: 3, dim: 4}
-              batch_size: 8
-              steps: 5
-            checkpoints: {dir: runs/test}
-            """;
+    static final String GOOD = SpecFixtures.GOOD;
 
     static List<Tensor> trace(Module m, Mode mode, TensorType... inputs) {
         GraphBuilder b = new GraphBuilder();
