@@ -1,0 +1,141 @@
+package dev.lockstep.coordinator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The workers of one job in one epoch: who holds which rank, when each was last heard from, and the steps
+ * each has committed. Guarded by the owning {@link Coordinator}'s lock; holds no clock of its own.
+ */
+final class Membership {
+    /** One registered worker. {@code lastStep} is the highest step it reported by heartbeat or commit. */
+    static final class Member {
+        final int rank;
+        final String address;
+        final String device;
+        Instant lastSeen;
+        /** The epoch its registration answer carried: older than the job's once the ring formed after it. */
+        long toldEpoch;
+        long lastStep;
+        long committedStep;
+
+        Member(int rank, String address, String device, Instant now) {
+            this.rank = rank;
+            this.address = address;
+            this.device = device;
+            this.lastSeen = now;
+        }
+    }
+
+    private final int worldSize;
+    private final Member[] byRank;
+    /** First checksum reported for each step not yet committed by every rank: step → rank. */
+    private final Map<Long, Integer> checksumRank = new HashMap<>();
+    private final Map<Long, String> checksums = new HashMap<>();
+
+    Membership(int worldSize) {
+        this.worldSize = worldSize;
+        this.byRank = new Member[worldSize];
+    }
+
+    int registered() {
+        int n = 0;
+        for (Member m : byRank) {
+            n += m == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    boolean complete() {
+        return registered() == worldSize;
+    }
+
+    Optional<Member> member(int rank) {
+        return rank >= 0 && rank < worldSize ? Optional.ofNullable(byRank[rank]) : Optional.empty();
+    }
+
+    OptionalInt rankOf(String address) {
+        for (Member m : byRank) {
+            if (m != null && m.address.equals(address)) {
+                return OptionalInt.of(m.rank);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The lowest free rank; callers check {@link #complete()} first. */
+    int nextFreeRank() {
+        for (int r = 0; r < worldSize; r++) {
+            if (byRank[r] == null) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no free rank in a world of " + worldSize);
+    }
+
+    Member add(int rank, String address, String device, Instant now) {
+        Member m = new Member(rank, address, device, now);
+        byRank[rank] = m;
+        return m;
+    }
+
+    /** Collective addresses in rank order: the ring every rank receives. */
+    List<String> ring() {
+        List<String> ring = new ArrayList<>(worldSize);
+        for (Member m : byRank) {
+            ring.add(m.address);
+        }
+        return List.copyOf(ring);
+    }
+
+    /** The member whose last heartbeat is oldest among those older than {@code cutoff}, if any. */
+    Optional<Member> silentSince(Instant cutoff) {
+        Member oldest = null;
+        for (Member m : byRank) {
+            if (m != null && m.lastSeen.isBefore(cutoff) && (oldest == null || m.lastSeen.isBefore(oldest.lastSeen))) {
+                oldest = m;
+            }
+        }
+        return Optional.ofNullable(oldest);
+    }
+
+    /** Minimum committed step over all ranks (0 while any rank is missing). */
+    long committedStep() {
+        long min = Long.MAX_VALUE;
+        for (Member m : byRank) {
+            if (m == null) {
+                return 0;
+            }
+            min = Math.min(min, m.committedStep);
+        }
+        return min;
+    }
+
+    /**
+     * Records {@code checksum} of {@code rank} at {@code step}; returns the message naming both ranks when it
+     * differs from a checksum another rank reported for that step.
+     */
+    Optional<String> checkReplica(int rank, long step, String checksum) {
+        String first = checksums.putIfAbsent(step, checksum);
+        if (first == null) {
+            checksumRank.put(step, rank);
+            return Optional.empty();
+        }
+        if (first.equals(checksum)) {
+            return Optional.empty();
+        }
+        return Optional.of("replicas differ after step " + step + ": rank " + checksumRank.get(step) + " has checksum "
+                + first + ", rank " + rank + " has " + checksum);
+    }
+
+    /** Forgets checksums of steps every rank has committed (they can no longer be compared with anything). */
+    void forgetChecksumsThrough(long step) {
+        checksums.keySet().removeIf(s -> s <= step);
+        checksumRank.keySet().removeIf(s -> s <= step);
+    }
+}

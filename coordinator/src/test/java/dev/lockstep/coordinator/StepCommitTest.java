@@ -1,0 +1,96 @@
+package dev.lockstep.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.proto.v1.CommitStepRequest;
+import dev.lockstep.proto.v1.HeartbeatResponse;
+import dev.lockstep.proto.v1.JobRef;
+import dev.lockstep.proto.v1.JobState;
+import dev.lockstep.proto.v1.JobStatus;
+import dev.lockstep.proto.v1.SubmitResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StepCommitTest {
+    @TempDir
+    Path stateDir;
+    Harness h;
+    SubmitResponse job;
+
+    @BeforeEach
+    void start() {
+        h = new Harness(stateDir);
+        job = h.submit(2); // SpecFixtures.GOOD trains 5 steps
+        h.register(job, "a:1");
+        h.register(job, "b:1");
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        h.close();
+    }
+
+    private long commit(int rank, long step) {
+        return h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(rank).setStep(step)
+                .build()).getCommittedStep();
+    }
+
+    private JobStatus status() {
+        return h.stub().status(JobRef.newBuilder().setJobId(job.getJobId()).build());
+    }
+
+    @Test
+    void theCommittedStepIsTheMinimumOverRanks() {
+        assertEquals(0, commit(0, 1));
+        assertEquals(0, commit(0, 2));
+        assertEquals(1, commit(1, 1));
+        assertEquals(1, commit(0, 3));
+        assertEquals(2, commit(1, 2));
+        assertEquals(2, status().getCommittedStep());
+    }
+
+    @Test
+    void aStepOutOfOrderIsRefusedNamingTheRankAndTheExpectedStep() {
+        commit(0, 1);
+        StatusRuntimeException skip = assertThrows(StatusRuntimeException.class, () -> commit(0, 3));
+        assertEquals(Status.Code.FAILED_PRECONDITION, skip.getStatus().getCode());
+        assertTrue(skip.getStatus().getDescription().contains("rank 0")
+                && skip.getStatus().getDescription().contains("next step is 2"), skip.getStatus().getDescription());
+        StatusRuntimeException repeat = assertThrows(StatusRuntimeException.class, () -> commit(0, 1));
+        assertEquals(Status.Code.FAILED_PRECONDITION, repeat.getStatus().getCode());
+    }
+
+    @Test
+    void differingReplicaChecksumsFailTheJobNamingBothRanks() {
+        h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(0).setStep(1)
+                .setReplicaChecksum("c0ffee").build());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.stub().commitStep(
+                CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(1).setStep(1)
+                        .setReplicaChecksum("beef").build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        JobStatus status = status();
+        assertEquals(JobState.FAILED, status.getState());
+        assertTrue(status.getReason().contains("rank 0 has checksum c0ffee, rank 1 has beef"), status.getReason());
+    }
+
+    @Test
+    void theJobSucceedsWhenEveryRankCommitsTheLastStep() {
+        for (long step = 1; step <= 5; step++) {
+            commit(0, step);
+        }
+        for (long step = 1; step <= 4; step++) {
+            commit(1, step);
+        }
+        assertEquals(JobState.RUNNING, status().getState());
+        commit(1, 5);
+        assertEquals(JobState.SUCCEEDED, status().getState());
+        assertEquals(HeartbeatResponse.Action.STOP, h.heartbeat(job.getJobId(), 0, 1, 5).getAction());
+    }
+}
