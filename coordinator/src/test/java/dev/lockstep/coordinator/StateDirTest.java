@@ -28,18 +28,20 @@ class StateDirTest {
         SubmitResponse running;
         SubmitResponse cancelled;
         try (Harness h = new Harness(stateDir)) {
-            cancelled = h.submit(1);
-            h.stub().cancel(JobRef.newBuilder().setJobId(cancelled.getJobId()).build());
             running = h.submit(1);
             h.register(running, "a:1");
             h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(running.getJobId()).setRank(0).setStep(1).build());
+            cancelled = h.submit(1);
+            // The last change before the restart, so it is on disk only if cancel itself saved it.
+            h.stub().cancel(JobRef.newBuilder().setJobId(cancelled.getJobId()).build());
             before = h.stub().list(ListRequest.getDefaultInstance()).getJobsList();
         }
         try (Harness h = new Harness(stateDir)) {
             List<JobStatus> after = h.stub().list(ListRequest.getDefaultInstance()).getJobsList();
             assertEquals(before.stream().map(JobStatus::getJobId).toList(), after.stream().map(JobStatus::getJobId).toList());
-            assertEquals(before.get(0), after.get(0), "a finished job comes back as it was");
-            JobStatus r = after.get(1);
+            assertEquals(before.get(1), after.get(1), "a finished job comes back as it was");
+            assertEquals(JobState.CANCELLED, after.get(1).getState());
+            JobStatus r = after.get(0);
             // Membership is not stored: the running job waits for its workers again, keeping its progress.
             assertEquals(JobState.WAITING_FOR_WORKERS, r.getState());
             assertEquals(1, r.getCommittedStep());
@@ -48,6 +50,28 @@ class StateDirTest {
             SubmitResponse next = h.submit(1);
             assertTrue(!next.getJobId().equals(running.getJobId()) && !next.getJobId().equals(cancelled.getJobId()),
                     "job ids are not reused after a restart: " + next.getJobId());
+        }
+    }
+
+    @Test
+    void aJobBackFromARestartFormsItsNextRingInTheNextEpoch() throws Exception {
+        SubmitResponse job;
+        try (Harness h = new Harness(stateDir)) {
+            job = h.submit(2);
+            h.register(job, "a:1");
+            h.register(job, "b:1");
+        }
+        try (Harness h = new Harness(stateDir)) {
+            var early = h.register(job, "a:2");
+            assertEquals(1, early.getMembership().getEpoch(), "told the epoch before the ring forms");
+            var last = h.register(job, "b:2");
+            assertEquals(2, last.getMembership().getEpoch());
+            // The early rank heartbeats with the epoch it was told and learns the new ring.
+            var beat = h.heartbeat(job.getJobId(), early.getRank(), 1, 0);
+            assertEquals(last.getMembership(), beat.getMembership());
+            var stale = assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> h.heartbeat(job.getJobId(), last.getRank(), 1, 0));
+            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, stale.getStatus().getCode());
         }
     }
 
