@@ -19,7 +19,7 @@ class DependencyDirectionsTest {
                 .importPackages("dev.lockstep");
         // Guards against a vacuous pass: the import must see every module's classes.
         for (String pkg : List.of("tensor", "graph", "device", "device.nd4j", "device.xla", "proto", "collective", "data", "job", "nn",
-                "estimator", "worker", "cli")) {
+                "estimator", "worker", "coordinator", "cli")) {
             assertTrue(product.containPackage("dev.lockstep." + pkg), "no classes imported from dev.lockstep." + pkg);
         }
         List<String> violations = new ArrayList<>();
