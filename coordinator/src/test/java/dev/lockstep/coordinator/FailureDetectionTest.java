@@ -27,9 +27,9 @@ class FailureDetectionTest {
     void start() {
         h = new Harness(stateDir);
         job = h.submit(3);
-        h.register(job, "10.0.0.1:7000");
-        h.register(job, "10.0.0.2:7000");
-        h.register(job, "10.0.0.3:7000");
+        h.register(job, "127.0.0.1:7001");
+        h.register(job, "127.0.0.1:7002");
+        h.register(job, "127.0.0.1:7003");
     }
 
     @AfterEach
@@ -54,12 +54,12 @@ class FailureDetectionTest {
         HeartbeatResponse survivor = h.heartbeat(job.getJobId(), 0, 1, 2);
         assertEquals(HeartbeatResponse.Action.STOP, survivor.getAction());
         String reason = survivor.getReason();
-        assertTrue(reason.contains("rank 2") && reason.contains("10.0.0.3:7000")
+        assertTrue(reason.contains("rank 2") && reason.contains("127.0.0.1:7003")
                 && reason.contains("last step it reported was 1"), reason);
         assertEquals(HeartbeatResponse.Action.STOP, h.heartbeat(job.getJobId(), 1, 1, 2).getAction());
         JobStatus status = status();
         assertEquals(JobState.FAILED, status.getState());
-        assertTrue(status.getReason().contains("rank 2 (10.0.0.3:7000)"), status.getReason());
+        assertTrue(status.getReason().contains("rank 2 (127.0.0.1:7003)"), status.getReason());
     }
 
     @Test

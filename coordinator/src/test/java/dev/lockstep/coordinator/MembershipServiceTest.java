@@ -44,15 +44,15 @@ class MembershipServiceTest {
 
     @Test
     void threeWorkersGetRanksInRegistrationOrderAndTheSameRingAndEpoch() {
-        RegisterWorkerResponse a = h.register(job, "10.0.0.1:7000");
-        RegisterWorkerResponse b = h.register(job, "10.0.0.2:7000");
+        RegisterWorkerResponse a = h.register(job, "127.0.0.1:7001");
+        RegisterWorkerResponse b = h.register(job, "127.0.0.1:7002");
         assertEquals(0, a.getMembership().getRingCount(), "no ring before everyone is there");
         assertEquals(JobState.WAITING_FOR_WORKERS,
                 h.stub().status(JobRef.newBuilder().setJobId(job.getJobId()).build()).getState());
-        RegisterWorkerResponse c = h.register(job, "10.0.0.3:7000");
+        RegisterWorkerResponse c = h.register(job, "127.0.0.1:7003");
         assertEquals(List.of(0, 1, 2), List.of(a.getRank(), b.getRank(), c.getRank()));
 
-        List<String> ring = List.of("10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000");
+        List<String> ring = List.of("127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003");
         assertEquals(ring, c.getMembership().getRingList());
         assertEquals(1, c.getMembership().getEpoch());
         // The early ranks learn the ring from their next heartbeat: the same ring, the same epoch.
