@@ -13,6 +13,7 @@ import dev.lockstep.graph.GraphBuilder;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.graph.autodiff.Autodiff;
+import dev.lockstep.nn.InitialValues;
 import dev.lockstep.nn.Losses;
 import dev.lockstep.nn.Module;
 import dev.lockstep.nn.Optimizer;
@@ -29,7 +30,6 @@ import dev.lockstep.nn.layers.Pooling;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,11 +88,10 @@ public final class NnOverheadBench {
         TrainStep.LossFn loss = (s, f, l) -> Losses.softmaxCrossEntropy(model.call(s, f.get("x")), l.get("y"));
         Program gradient = TrainStep.gradientProgram(model, loss, features, labels, config);
         Program apply = TrainStep.applyProgram(model, config);
-        Map<String, HostTensor> init = new LinkedHashMap<>();
+        // Each parameter followed by its momentum slot: the order DirectStep reads them in.
+        Map<String, HostTensor> init = InitialValues.of(model, config);
         List<TensorType> paramTypes = new ArrayList<>();
         for (VariableSpec v : model.variables()) {
-            init.put(v.path(), HostTensor.fromDoubles(v.type(), v.initializer().values(v.type().shape(), v.path(), 1)));
-            init.put(TrainStep.slotName(v.path(), "momentum"), HostTensor.zeros(v.type()));
             paramTypes.add(v.type());
         }
         HostTensor x = random(xType, 3), y = oneHot(batch, 10, 4);
