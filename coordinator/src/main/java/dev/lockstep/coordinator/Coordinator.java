@@ -208,9 +208,9 @@ public final class Coordinator {
                     + " committed step " + request.getStep() + " but its next step is " + expected
                     + " (steps are committed in order, none skipped or repeated)");
         }
-        if (request.hasReplicaChecksum()) {
+        if (request.getReplicaChecksumsCount() > 0) {
             Optional<String> mismatch = job.membership.checkReplica(member.rank, request.getStep(),
-                    request.getReplicaChecksum());
+                    request.getReplicaChecksumsList());
             if (mismatch.isPresent()) {
                 job.end(JobState.FAILED, mismatch.get());
                 persist();

@@ -6,6 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import dev.lockstep.proto.v1.PathChecksum;
 import java.util.OptionalInt;
 
 /**
@@ -36,7 +40,7 @@ final class Membership {
     private final Member[] byRank;
     /** First checksum reported for each step not yet committed by every rank: step → rank. */
     private final Map<Long, Integer> checksumRank = new HashMap<>();
-    private final Map<Long, String> checksums = new HashMap<>();
+    private final Map<Long, Map<String, String>> checksums = new HashMap<>();
 
     Membership(int worldSize) {
         this.worldSize = worldSize;
@@ -117,20 +121,31 @@ final class Membership {
     }
 
     /**
-     * Records {@code checksum} of {@code rank} at {@code step}; returns the message naming both ranks when it
-     * differs from a checksum another rank reported for that step.
+     * Records the per-path {@code checksums} of {@code rank} at {@code step}; returns the message naming both
+     * ranks and the first path (in path order) whose checksum differs from another rank's for that step.
      */
-    Optional<String> checkReplica(int rank, long step, String checksum) {
-        String first = checksums.putIfAbsent(step, checksum);
+    Optional<String> checkReplica(int rank, long step, List<PathChecksum> reported) {
+        Map<String, String> mine = new TreeMap<>();
+        reported.forEach(c -> mine.put(c.getPath(), c.getChecksum()));
+        Map<String, String> first = checksums.putIfAbsent(step, mine);
         if (first == null) {
             checksumRank.put(step, rank);
             return Optional.empty();
         }
-        if (first.equals(checksum)) {
+        if (first.equals(mine)) {
             return Optional.empty();
         }
-        return Optional.of("replicas differ after step " + step + ": rank " + checksumRank.get(step) + " has checksum "
-                + first + ", rank " + rank + " has " + checksum);
+        Set<String> paths = new TreeSet<>(first.keySet());
+        paths.addAll(mine.keySet());
+        for (String path : paths) {
+            String a = first.getOrDefault(path, "(missing)");
+            String b = mine.getOrDefault(path, "(missing)");
+            if (!a.equals(b)) {
+                return Optional.of("replicas differ after step " + step + " at " + path + ": rank "
+                        + checksumRank.get(step) + " has " + a + ", rank " + rank + " has " + b);
+            }
+        }
+        throw new IllegalStateException("unequal checksum maps with no differing path");
     }
 
     /** Forgets checksums of steps every rank has committed (they can no longer be compared with anything). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.proto.v1.CommitStepRequest;
+import dev.lockstep.proto.v1.PathChecksum;
 import dev.lockstep.proto.v1.HeartbeatResponse;
 import dev.lockstep.proto.v1.JobRef;
 import dev.lockstep.proto.v1.JobState;
@@ -68,16 +69,20 @@ class StepCommitTest {
     }
 
     @Test
-    void differingReplicaChecksumsFailTheJobNamingBothRanks() {
+    void differingReplicaChecksumsFailTheJobNamingBothRanksAndTheFirstDifferingPath() {
         h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(0).setStep(1)
-                .setReplicaChecksum("c0ffee").build());
+                .addReplicaChecksums(checksum("a/bias", "f32[2]:00000001"))
+                .addReplicaChecksums(checksum("w", "f32[3]:c0ffee00"))
+                .addReplicaChecksums(checksum("z", "f32[3]:12345678")).build());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.stub().commitStep(
                 CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(1).setStep(1)
-                        .setReplicaChecksum("beef").build()));
+                        .addReplicaChecksums(checksum("a/bias", "f32[2]:00000001"))
+                        .addReplicaChecksums(checksum("w", "f32[3]:beef0000"))
+                        .addReplicaChecksums(checksum("z", "f32[3]:87654321")).build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         JobStatus status = status();
         assertEquals(JobState.FAILED, status.getState());
-        assertTrue(status.getReason().contains("rank 0 has checksum c0ffee, rank 1 has beef"), status.getReason());
+        assertTrue(status.getReason().contains("after step 1 at w: rank 0 has f32[3]:c0ffee00, rank 1 has f32[3]:beef0000"), status.getReason());
     }
 
     @Test
@@ -92,5 +97,9 @@ class StepCommitTest {
         commit(1, 5);
         assertEquals(JobState.SUCCEEDED, status().getState());
         assertEquals(HeartbeatResponse.Action.STOP, h.heartbeat(job.getJobId(), 0, 1, 5).getAction());
+    }
+
+    private static PathChecksum checksum(String path, String value) {
+        return PathChecksum.newBuilder().setPath(path).setChecksum(value).build();
     }
 }
