@@ -38,6 +38,10 @@ final class Canonical {
         job.put("seed", s.seed());
         job.put("device", s.device());
         job.put("log_every_steps", s.logEverySteps());
+        JobSpec.Distributed d = s.distributed();
+        job.put("distributed", obj("workers", d.workers(), "max_restarts", d.maxRestarts(),
+                "replica_check_every_steps", d.replicaCheckEverySteps(), "bucket_bytes", d.bucketBytes(),
+                "batch_norm", d.batchNorm().name().toLowerCase(Locale.ROOT)));
         StringBuilder b = new StringBuilder();
         write(job, b);
         return b.toString();

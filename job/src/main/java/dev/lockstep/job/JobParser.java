@@ -98,9 +98,50 @@ final class JobParser {
                 c.get("every_steps", Kind.NON_NEGATIVE_LONG, 1000L), c.get("every_seconds", Kind.NON_NEGATIVE_LONG, 600L),
                 c.get("keep", Kind.POSITIVE_INT, 5));
 
+        JobSpec.Distributed distributed = distributed(job, batch);
         return new JobSpec(resolved.orElse(null), head, training.optimizer(job), training.schedule(job), training.transforms(gradients), micro,
                 train, eval, checkpoints, seed, job.get("device", Kind.STRING, "cpu"),
-                job.get("log_every_steps", Kind.POSITIVE_LONG, 100L));
+                job.get("log_every_steps", Kind.POSITIVE_LONG, 100L), distributed);
+    }
+
+    private static final Kind<String> BATCH_NORM_POLICY = Kind.oneOf(names("local", "sync"));
+
+    private static Map<String, String> names(String... names) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            m.put(n, n);
+        }
+        return m;
+    }
+
+    private static JobSpec.Distributed distributed(Fields job, int batch) {
+        Problems problems = job.problems();
+        JobSpec.Distributed d = JobSpec.Distributed.SINGLE;
+        Fields f = job.object("distributed", "distributed");
+        int workers = d.workers();
+        if (f.has("workers")) {
+            if (f.raw("workers") instanceof Map<?, ?>) {
+                Fields range = f.object("workers", "workers_range");
+                range.get("min", Kind.POSITIVE_INT, 1);
+                range.get("max", Kind.POSITIVE_INT, 1);
+                problems.add(f.at("workers"), "{min, max} needs elastic membership, which is not available yet; "
+                        + "give a fixed number of workers");
+            } else {
+                workers = f.get("workers", Kind.POSITIVE_INT, 1);
+            }
+        }
+        if (batch % workers != 0) {
+            problems.add(f.at("workers"), workers + " workers cannot split train.batch_size " + batch
+                    + " evenly (each takes an equal slice of every global batch); use a batch size that is a "
+                    + "multiple of " + workers);
+        }
+        if ("sync".equals(f.get("batch_norm", BATCH_NORM_POLICY, "local"))) {
+            problems.add(f.at("batch_norm"), "'sync' (batch statistics all-reduced inside the forward pass) is not "
+                    + "available yet; use 'local'");
+        }
+        return new JobSpec.Distributed(workers, f.get("max_restarts", Kind.NON_NEGATIVE_INT, d.maxRestarts()),
+                f.get("replica_check_every_steps", Kind.NON_NEGATIVE_LONG, d.replicaCheckEverySteps()),
+                f.get("bucket_bytes", Kind.POSITIVE_LONG, d.bucketBytes()), JobSpec.BatchNormPolicy.LOCAL);
     }
 
     /** Fills in a layer model's input: the only feature that is not a label. */

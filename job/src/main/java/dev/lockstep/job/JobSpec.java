@@ -23,7 +23,8 @@ import java.util.OptionalLong;
  */
 public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec optimizer, ScheduleSpec schedule,
                       List<TransformSpec> transforms, int microBatches, Train train, Optional<Eval> eval,
-                      Checkpoints checkpoints, long seed, String device, long logEverySteps) {
+                      Checkpoints checkpoints, long seed, String device, long logEverySteps,
+                      Distributed distributed) {
     public JobSpec {
         transforms = List.copyOf(transforms);
     }
@@ -37,6 +38,24 @@ public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec op
 
     /** Where and how often checkpoints are written; 0 turns a cadence off. */
     public record Checkpoints(Path dir, long everySteps, long everySeconds, int keep) {}
+
+    /**
+     * How the job trains across workers. {@code workers} is the fixed world size; {@code maxRestarts} how
+     * often a job whose worker died restarts every worker from the newest checkpoint; every
+     * {@code replicaCheckEverySteps} steps (0: never) the replicas compare checksums of every tensor;
+     * the all-reduce fuses gradients into buckets of at most {@code bucketBytes}; {@code batchNorm} is the
+     * batch-normalization policy across replicas.
+     */
+    public record Distributed(int workers, int maxRestarts, long replicaCheckEverySteps, long bucketBytes,
+                              BatchNormPolicy batchNorm) {
+        public static final Distributed SINGLE = new Distributed(1, 0, 100, 4L << 20, BatchNormPolicy.LOCAL);
+    }
+
+    /**
+     * {@code local}: each replica normalises with its own batch statistics and the moving statistics are
+     * averaged across replicas every step (TF MirroredStrategy's MEAN aggregation), so replicas stay identical.
+     */
+    public enum BatchNormPolicy { LOCAL }
 
     /** Reads and validates the spec at {@code file}; relative paths in it are relative to its directory. */
     public static JobSpec load(Path file) {

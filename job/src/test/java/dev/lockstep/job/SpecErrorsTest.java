@@ -58,7 +58,7 @@ class SpecErrorsTest {
         List<String> p = problems(GOOD + "sed: 1\nzzz: 1\n");
         assertEquals(List.of("sed: unknown key; did you mean 'seed'?", "zzz: unknown key; valid keys: model, head, "
                 + "optimizer, schedule, regularization, gradients, train, eval, checkpoints, seed, device, "
-                + "log_every_steps"), p);
+                + "log_every_steps, distributed"), p);
     }
 
     @Test
@@ -151,7 +151,7 @@ class SpecErrorsTest {
         assertTrue(problems("model: [unclosed\n").getFirst().startsWith("not valid YAML:"));
         assertTrue(problems(GOOD + "seed: 1\nseed: 2\n").getFirst().contains("found duplicate key seed"));
         assertEquals(List.of("(top level): expected a mapping with keys model, head, optimizer, schedule, regularization, "
-                + "gradients, train, eval, checkpoints, seed, device, log_every_steps, got \"just text\""),
+                + "gradients, train, eval, checkpoints, seed, device, log_every_steps, distributed, got \"just text\""),
                 problems("just text"));
     }
 
@@ -179,5 +179,27 @@ class SpecErrorsTest {
         assertEquals("batch_size", Suggest.closest("batchsize", List.of("batch_size", "steps")).orElseThrow());
         assertTrue(Suggest.closest("foo", List.of("dim", "count")).isEmpty());
         assertEquals(3, Suggest.levenshtein("kitten", "sitting"));
+    }
+
+    @Test
+    void distributedSettingsAreReadWithDefaults() {
+        JobSpec.Distributed d = JobSpec.parse(GOOD + "distributed: {workers: 4, max_restarts: 2, "
+                + "replica_check_every_steps: 10, bucket_bytes: 65536, batch_norm: local}\n", Path.of("/tmp")).distributed();
+        assertEquals(new JobSpec.Distributed(4, 2, 10, 65536, JobSpec.BatchNormPolicy.LOCAL), d);
+        assertEquals(JobSpec.Distributed.SINGLE, JobSpec.parse(GOOD, Path.of("/tmp")).distributed());
+    }
+
+    @Test
+    void workersMustSplitTheBatchAndElasticOrSyncSettingsAreRefusedByName() {
+        assertHas(problems(GOOD + "distributed: {workers: 3}\n"), "distributed.workers: 3 workers cannot split "
+                + "train.batch_size 8 evenly (each takes an equal slice of every global batch); use a batch size "
+                + "that is a multiple of 3");
+        assertHas(problems(GOOD + "distributed: {workers: {min: 2, max: 4}}\n"), "distributed.workers: {min, max} "
+                + "needs elastic membership, which is not available yet; give a fixed number of workers");
+        assertHas(problems(GOOD + "distributed: {batch_norm: sync}\n"), "distributed.batch_norm: 'sync' (batch "
+                + "statistics all-reduced inside the forward pass) is not available yet; use 'local'");
+        assertHas(problems(GOOD + "distributed: {batch_norm: lcoal}\n"), "distributed.batch_norm: expected one of "
+                + "local, sync, got \"lcoal\" (did you mean 'local'?)");
+        assertHas(problems(GOOD + "distributed: {workers: 0}\n"), "distributed.workers: expected a positive integer, got 0");
     }
 }
