@@ -67,6 +67,15 @@ public final class Estimator implements AutoCloseable {
         return trainUntil(input, globalStep() + steps);
     }
 
+    /**
+     * Traces the training step for {@code input}'s first batch at the resume position, without training:
+     * the step training resumes from and the model fingerprint every replica of a job must share, known
+     * before any replica takes part in a reduce.
+     */
+    public TrainingStart prepareTraining(InputFn input) {
+        return loop.prepare(input);
+    }
+
     /** Trains until the global step reaches {@code maxSteps} (nothing to do if it already has). */
     public long trainUntil(InputFn input, long maxSteps) {
         return loop.trainUntil(input, maxSteps);

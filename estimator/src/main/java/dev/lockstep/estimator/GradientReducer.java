@@ -2,7 +2,9 @@ package dev.lockstep.estimator;
 
 import dev.lockstep.device.Buffer;
 import dev.lockstep.nn.StepLayout;
+import dev.lockstep.tensor.HostTensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Step 3 of the training step (DESIGN.md): sums the reduce payload element-wise over every replica,
@@ -20,4 +22,14 @@ public interface GradientReducer {
     GradientReducer IDENTITY = (layout, payload) -> { };
 
     void reduce(StepLayout layout, List<Buffer> payload);
+
+    /**
+     * Before the first step, on every replica at once: the values to start from, which must be the
+     * chief's (rank 0's) on every replica, bitwise: the checkpoint it resumed, or the initial values it
+     * made. A replica never trains from values it initialised on its own. {@code values} holds every
+     * variable and slot by key, in the same order on every replica. One process returns them unchanged.
+     */
+    default Map<String, HostTensor> startFromChief(Map<String, HostTensor> values) {
+        return values;
+    }
 }

@@ -13,12 +13,22 @@ public interface Listener {
      * range), or null when none was skipped.
      */
     record StepEvent(long step, Map<String, Double> metrics, long examples, double stepSeconds,
-                     double dataWaitSeconds, double learningRate, long corruptRecordsSkipped, String lastCorruption) {
-        /** A step that skipped no corrupt records. */
+                     double dataWaitSeconds, double learningRate, long corruptRecordsSkipped, String lastCorruption,
+                     StepTimes times) {
+        /** A step that skipped no corrupt records, without a split of its time. */
         public StepEvent(long step, Map<String, Double> metrics, long examples, double stepSeconds,
                          double dataWaitSeconds, double learningRate) {
-            this(step, metrics, examples, stepSeconds, dataWaitSeconds, learningRate, 0, null);
+            this(step, metrics, examples, stepSeconds, dataWaitSeconds, learningRate, 0, null, StepTimes.NONE);
         }
+    }
+
+    /**
+     * Where a step's time went after its data arrived, in seconds: the gradient program (forward and
+     * backward), the reduce (waiting for and summing every replica's payload; 0 in one process) and the
+     * apply program with the commit.
+     */
+    record StepTimes(double compute, double reduce, double apply) {
+        public static final StepTimes NONE = new StepTimes(0, 0, 0);
     }
 
     record EvaluationEvent(long step, Map<String, Double> metrics, long examples) {}

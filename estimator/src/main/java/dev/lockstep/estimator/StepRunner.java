@@ -28,6 +28,7 @@ public final class StepRunner implements AutoCloseable {
     private final Device device;
     private final StepLayout layout;
     private final GradientReducer reducer;
+    private Listener.StepTimes lastTimes = Listener.StepTimes.NONE;
     private final Executable gradientExe;
     private final Executable applyExe;
     private final Accumulator accumulator;
@@ -108,8 +109,11 @@ public final class StepRunner implements AutoCloseable {
      */
     public Map<String, Double> step(List<Map<String, HostTensor>> microBatches, long step, long exampleOffset,
                                     double learningRate) {
+        long t0 = System.nanoTime();
         List<Buffer> payload = localPayload(microBatches, step, exampleOffset);
+        long t1 = System.nanoTime();
         reducer.reduce(layout, payload);
+        long t2 = System.nanoTime();
         lrInput.copyFrom(HostTensor.ofFloats(new float[] {(float) learningRate}));
         Program apply = layout.apply();
         List<Buffer> in = new ArrayList<>(), out = new ArrayList<>();
@@ -136,7 +140,13 @@ public final class StepRunner implements AutoCloseable {
                 spare.put(p.path(), live.put(p.path(), spare.get(p.path())));
             }
         }
+        lastTimes = new Listener.StepTimes((t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         return metrics;
+    }
+
+    /** The split of the last {@link #step}'s time (measured with the monotonic clock; timings are reports only). */
+    public Listener.StepTimes lastTimes() {
+        return lastTimes;
     }
 
     /**

@@ -62,6 +62,8 @@ final class TrainingLoop implements AutoCloseable {
     private long trainEpoch;
     private Device device;
     private StepRunner runner;
+    /** The training step traced by {@link #prepare} before the first step, for {@link #ensureRunner}. */
+    private StepLayout prepared;
     private long step;
     private Cursor trainCursor;
 
@@ -203,7 +205,7 @@ final class TrainingLoop implements AutoCloseable {
                 skippedBefore = pipeline.corruptRecordsSkipped();
                 for (Listener l : listeners) {
                     l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr, skipped,
-                            skipped > 0 ? pipeline.lastCorruption() : null));
+                            skipped > 0 ? pipeline.lastCorruption() : null, runner.lastTimes()));
                 }
                 if (policy.due(step, lastSavedStep, nanoClock.getAsLong() - lastSavedNanos)) {
                     checkpoint();
@@ -266,13 +268,36 @@ final class TrainingLoop implements AutoCloseable {
         return Optional.ofNullable(runner);
     }
 
+    /**
+     * Traces the training step with the first batch {@code input} gives at the resume position, without
+     * training (the data is read again by the first step). Returns the step training resumes from and
+     * the gradient program's fingerprint, which every replica of a job must share.
+     */
+    TrainingStart prepare(InputFn input) {
+        if (runner == null && prepared == null) {
+            try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
+                if (!it.hasNext()) {
+                    throw new IllegalStateException("the training input of rank " + replica.rank()
+                            + " has no batch at step " + step);
+                }
+                prepared = layoutFor(it.next());
+            }
+        }
+        StepLayout layout = runner != null ? runner.layout() : prepared;
+        return new TrainingStart(step, Fingerprint.of(layout.gradient().graph()));
+    }
+
+    private StepLayout layoutFor(Batch first) {
+        return TrainStep.layout(model, Programs.trainLoss(modelFn), Programs.types(first.features()),
+                Programs.types(first.labels()), config);
+    }
+
     private void ensureRunner(Batch first) {
         if (runner != null) {
             return;
         }
         TrainStep.LossFn loss = Programs.trainLoss(modelFn);
-        StepLayout layout = TrainStep.layout(model, loss, Programs.types(first.features()),
-                Programs.types(first.labels()), config);
+        StepLayout layout = prepared != null ? prepared : layoutFor(first);
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
             resume.requireTypes(InitialValues.types(model, config), store.directory(resume.manifest().step()));
@@ -281,7 +306,7 @@ final class TrainingLoop implements AutoCloseable {
                             at.labels(), config).graph()));
             values.putAll(resume.tensors());
         }
-        runner = new StepRunner(device(), layout, values, reducer);
+        runner = new StepRunner(device(), layout, reducer.startFromChief(values), reducer);
     }
 
     Device device() {

@@ -12,8 +12,10 @@ import dev.lockstep.estimator.GradientReducer;
 import dev.lockstep.nn.Port;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.tensor.DType;
+import dev.lockstep.tensor.HostTensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,8 @@ public final class CollectiveReducer implements GradientReducer {
     private StepLayout stagedFor;
     private HostStaging staging;
     private ReduceFailedException failure;
+    private double lastSeconds;
+    private long lastBytes;
 
     public CollectiveReducer(Transport transport, CollectiveOptions options) {
         this(transport, options, DEFAULT_BUCKET_CAP_BYTES);
@@ -87,11 +91,8 @@ public final class CollectiveReducer implements GradientReducer {
 
     @Override
     public void reduce(StepLayout layout, List<Buffer> payload) {
-        if (failure != null) {
-            throw new IllegalStateException("rank " + rank() + " of " + worldSize() + ": this reducer's transport "
-                    + "was aborted after an earlier failure (" + failure.getMessage() + "); restart the job from "
-                    + "its checkpoint", failure);
-        }
+        requireUsable();
+        long t0 = System.nanoTime();
         HostStaging s = staging(layout);
         s.load(payload);
         for (Bucket b : s.buckets().buckets()) {
@@ -104,6 +105,41 @@ public final class CollectiveReducer implements GradientReducer {
             }
         }
         s.store(payload);
+        lastSeconds = (System.nanoTime() - t0) / 1e9;
+        lastBytes = s.buckets().buckets().stream().mapToLong(Bucket::byteSize).sum();
+    }
+
+    /**
+     * Rank 0's values on every rank (see {@link ChiefValues}); a failure aborts the transport and names
+     * this rank, as a failed step does.
+     */
+    @Override
+    public Map<String, HostTensor> startFromChief(Map<String, HostTensor> values) {
+        requireUsable();
+        try {
+            return ChiefValues.broadcast(allReducer, rank(), values, bucketCapBytes);
+        } catch (CollectiveException e) {
+            failure = new ReduceFailedException(rank(), worldSize(), "the start values from rank 0", e);
+            transport.abort(e);
+            throw failure;
+        }
+    }
+
+    /** Seconds the last {@link #reduce} spent, and its bytes (this rank's payload). */
+    public double lastReduceSeconds() {
+        return lastSeconds;
+    }
+
+    public long lastReduceBytes() {
+        return lastBytes;
+    }
+
+    private void requireUsable() {
+        if (failure != null) {
+            throw new IllegalStateException("rank " + rank() + " of " + worldSize() + ": this reducer's transport "
+                    + "was aborted after an earlier failure (" + failure.getMessage() + "); restart the job from "
+                    + "its checkpoint", failure);
+        }
     }
 
     private HostStaging staging(StepLayout layout) {

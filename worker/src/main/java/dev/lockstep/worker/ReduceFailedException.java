@@ -24,6 +24,14 @@ public final class ReduceFailedException extends RuntimeException {
         this.kind = cause.kind();
     }
 
+    /** A collective other than a step's payload (e.g. the start values from rank 0) failed. */
+    ReduceFailedException(int rank, int worldSize, String what, CollectiveException cause) {
+        super("rank " + rank + " of " + worldSize + ": summing " + what + " failed: " + cause.getMessage(), cause);
+        this.rank = rank;
+        this.peerRank = cause.peerRank();
+        this.kind = cause.kind();
+    }
+
     private static String members(Bucket b) {
         StringBuilder sb = new StringBuilder();
         int shown = Math.min(4, b.members().size());

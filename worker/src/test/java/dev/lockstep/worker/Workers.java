@@ -187,6 +187,7 @@ final class Workers {
             case double[] d -> Arrays.equals(d, (double[]) b.array());
             case int[] x -> Arrays.equals(x, (int[]) b.array());
             case long[] x -> Arrays.equals(x, (long[]) b.array());
+            case boolean[] x -> Arrays.equals(x, (boolean[]) b.array());
             default -> throw new IllegalArgumentException(a.toString());
         };
     }

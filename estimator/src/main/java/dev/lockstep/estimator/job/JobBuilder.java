@@ -9,6 +9,7 @@ import dev.lockstep.estimator.InputFn;
 import dev.lockstep.estimator.JavaModel;
 import dev.lockstep.estimator.ModelFn;
 import dev.lockstep.estimator.ModelOutput;
+import dev.lockstep.estimator.Replica;
 import dev.lockstep.estimator.RunConfig;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.job.DataSpec;
@@ -35,7 +36,22 @@ public final class JobBuilder {
     private JobBuilder() {}
 
     public static Job build(JobSpec spec) {
+        return build(spec, Replica.SINGLE);
+    }
+
+    /**
+     * The job as {@code replica} of a distributed run trains it: each global batch of {@code train.batch_size}
+     * examples is the one a single process would train on, and this replica takes its equal slice of it
+     * (its rank's consecutive block), so the examples of a step never depend on the world size. The data
+     * position (cursor) counts global batches, so a checkpoint resumes on any world size. Evaluation reads
+     * the whole eval input on every replica.
+     */
+    public static Job build(JobSpec spec, Replica replica) {
         List<String> problems = new ArrayList<>();
+        if (spec.train().batchSize() % replica.worldSize() != 0) {
+            problems.add("train.batch_size: " + spec.train().batchSize() + " examples do not split evenly over "
+                    + replica.worldSize() + " workers; use a multiple of " + replica.worldSize());
+        }
         Set<String> labels = labels(spec);
         JobSpec.Train t = spec.train();
         List<IdChecks.Range> ids = IdChecks.of(spec);
@@ -86,7 +102,12 @@ public final class JobBuilder {
 
         Dataset<Map<String, HostTensor>> shuffled = t.shuffleBuffer() > 0
                 ? trainExamples.shuffle(t.shuffleBuffer(), spec.seed()) : trainExamples;
-        Dataset<Batch> trainBatches = shuffled.batch(t.batchSize(), true, Examples::stack).repeat()
+        int local = t.batchSize() / replica.worldSize();
+        int first = replica.rank() * local;
+        // The slice inside the batch stage (not a stage of its own): the pipeline, and so the cursor
+        // saved in checkpoints, is the same on every world size.
+        Dataset<Batch> trainBatches = shuffled.batch(t.batchSize(), true,
+                        global -> Examples.stack(global.subList(first, first + local))).repeat()
                 .map(m -> Batch.split(m, labels));
         Dataset<Batch> train = t.prefetch() > 0 ? trainBatches.prefetch(t.prefetch()) : trainBatches;
         Optional<InputFn> eval = spec.eval().map(e -> {
