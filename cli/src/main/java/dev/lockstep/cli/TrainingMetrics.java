@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code lockstep_regularization_loss}, {@code lockstep_learning_rate}, {@code lockstep_global_step},
  * {@code lockstep_data_wait_seconds_total}, {@code lockstep_checkpoint_duration_seconds},
  * {@code lockstep_checkpoint_size_bytes}, {@code lockstep_eval_*} (from the first evaluation on), and the JVM's
- * own metrics.
+ * own metrics. The step's time split is {@code lockstep_step_phase_seconds_total{phase=data|compute|allreduce|apply}}
+ * (allreduce is 0 in one process); a worker adds the all-reduce's bytes, duration and bus bandwidth
+ * ({@code lockstep_allreduce_bytes_total}, {@code lockstep_allreduce_duration_seconds},
+ * {@code lockstep_allreduce_bus_bandwidth_bytes_per_second}: bytes / time x 2(N-1)/N).
  */
 final class TrainingMetrics implements Listener, AutoCloseable {
     private final Timer stepDuration;
@@ -30,6 +33,10 @@ final class TrainingMetrics implements Listener, AutoCloseable {
     private final Counter corruptSkipped;
     private final Timer checkpointDuration;
     private final DistributionSummary checkpointSize;
+    private final Counter phaseData;
+    private final Counter phaseCompute;
+    private final Counter phaseAllReduce;
+    private final Counter phaseApply;
     private final Gauges gauges = new Gauges();
     private final MeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -43,6 +50,7 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         final Value learningRate = new Value();
         final Value evalLoss = new Value();
         final Value evalAccuracy = new Value();
+        final Value busBandwidth = new Value();
     }
 
     /** A double set in one write, so a concurrent scrape never sees a half-updated (e.g. reset to 0.0) value. */
@@ -74,6 +82,10 @@ final class TrainingMetrics implements Listener, AutoCloseable {
                 .register(registry);
         checkpointSize = DistributionSummary.builder("lockstep.checkpoint.size").baseUnit("bytes")
                 .description("Bytes written per checkpoint").register(registry);
+        phaseData = phase(registry, "data");
+        phaseCompute = phase(registry, "compute");
+        phaseAllReduce = phase(registry, "allreduce");
+        phaseApply = phase(registry, "apply");
         Gauge.builder("lockstep.global.step", gauges.globalStep, AtomicLong::get)
                 .description("Optimizer steps applied so far, including restored ones").register(registry);
         gauge(registry, "lockstep.loss", gauges.loss, "Training objective of the last step (data + regularization)");
@@ -87,6 +99,34 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         // Not ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail promtool's lint.
     }
+
+    private static Counter phase(MeterRegistry registry, String phase) {
+        return Counter.builder("lockstep.step.phase").baseUnit("seconds").tag("phase", phase)
+                .description("Time of the training steps by phase: data wait, gradient program, all-reduce, apply")
+                .register(registry);
+    }
+
+    /** The all-reduce meters of a worker; {@code stats} is read after every step. */
+    TrainingMetrics withAllReduce(dev.lockstep.worker.ReduceStats stats) {
+        Counter bytes = Counter.builder("lockstep.allreduce").baseUnit("bytes")
+                .description("Bytes of step payload all-reduced by this rank").register(registry);
+        Timer duration = Timer.builder("lockstep.allreduce.duration")
+                .description("Wall time of one step's all-reduce on this rank, waiting for peers included")
+                .register(registry);
+        gauge(registry, "lockstep.allreduce.bus.bandwidth", gauges.busBandwidth,
+                "Bus bandwidth of the last step's all-reduce in bytes per second: bytes / time x 2(N-1)/N");
+        this.allReduce = e -> {
+            long b = stats.lastBytes();
+            double t = stats.lastSeconds();
+            bytes.increment(b);
+            duration.record(Duration.ofNanos((long) (t * 1e9)));
+            int n = stats.worldSize();
+            gauges.busBandwidth.set(t > 0 ? b / t * 2.0 * (n - 1) / n : Double.NaN);
+        };
+        return this;
+    }
+
+    private java.util.function.Consumer<StepEvent> allReduce = e -> { };
 
     private static void gauge(MeterRegistry registry, String name, Value value, String help) {
         Gauge.builder(name, value, Value::get).description(help).register(registry);
@@ -103,6 +143,11 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         examples.increment(e.examples());
         dataWait.increment(e.dataWaitSeconds());
         corruptSkipped.increment(e.corruptRecordsSkipped());
+        phaseData.increment(e.dataWaitSeconds());
+        phaseCompute.increment(e.times().compute());
+        phaseAllReduce.increment(e.times().reduce());
+        phaseApply.increment(e.times().apply());
+        allReduce.accept(e);
         gauges.globalStep.set(e.step());
         gauges.learningRate.set(e.learningRate());
         gauges.loss.set(e.metrics().getOrDefault("loss", Double.NaN));
