@@ -1,26 +1,18 @@
 package dev.lockstep.collective;
 
-import dev.lockstep.proto.v1.CollectiveGrpc;
 import dev.lockstep.proto.v1.SendSummary;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,7 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@link Transport} over gRPC on Netty: each rank serves {@code lockstep.v1.Collective} and keeps one
  * {@code Send} stream open to every peer. Two phases, because ports are known only once servers are
- * up: {@link #bind} starts this rank's server, {@link #connect} opens the streams to the peers.
+ * up. A worker that learns its rank from the coordinator: {@link #listen} starts its server, then
+ * {@link CollectiveEndpoint#join} names its rank and the ring and connects. Where the rank is known up
+ * front: {@link #bind} starts this rank's server, {@link #connect} opens the streams to the peers. The
+ * server side of the streams is {@code InboundHandler}.
  *
  * <p>The streams last as long as the transport; they are connections, not requests, and every wait on
  * them (a send held back by flow control, a receive) has its own deadline. A stream that breaks marks
@@ -43,63 +38,71 @@ public final class GrpcTransport implements Transport {
 
     private final int rank;
     private final int worldSize;
+    private final CollectiveEndpoint endpoint;
     private final GrpcTransportSettings settings;
     private final String[] addresses;
     private final Mailbox mailbox;
     private final BufferPool pool;
     private final MethodDescriptor<WireChunk, SendSummary> send;
-    private final Server server;
-    private final InetSocketAddress local;
     private final PeerLink[] links;
     private volatile boolean connected;
     private volatile boolean closed;
 
-    private GrpcTransport(int rank, int worldSize, InetSocketAddress listen, GrpcTransportSettings settings)
-            throws IOException {
+    /** A rank on {@code endpoint}'s server; {@link #takeInbound} then routes its streams here. */
+    GrpcTransport(CollectiveEndpoint endpoint, int rank, int worldSize, String ownAddress) {
         this.rank = rank;
         this.worldSize = worldSize;
-        this.settings = settings;
+        this.endpoint = endpoint;
+        this.settings = endpoint.settings();
         this.addresses = new String[worldSize];
         for (int r = 0; r < worldSize; r++) {
             addresses[r] = "not connected";
         }
+        addresses[rank] = ownAddress;
         this.mailbox = new Mailbox(rank, worldSize, r -> addresses[r]);
         this.links = new PeerLink[worldSize];
-        this.pool = new BufferPool(settings.receivePoolBytes());
-        this.send = CollectiveGrpc.getSendMethod()
-                .toBuilder(new ChunkMarshaller(pool), ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
-                .build();
-        this.server = NettyServerBuilder.forAddress(listen)
-                .directExecutor()
-                .flowControlWindow(settings.flowControlWindowBytes())
-                .maxInboundMessageSize(settings.maxMessageBytes())
-                .addService(ServerServiceDefinition.builder(CollectiveGrpc.SERVICE_NAME)
-                        .addMethod(send, new Inbound())
-                        .build())
-                .build()
-                .start();
-        this.local = (InetSocketAddress) server.getListenSockets().get(0);
-        addresses[rank] = format(local);
+        this.pool = endpoint.pool();
+        this.send = endpoint.sendMethod();
     }
 
-    /** Starts this rank's server on {@code listen} (port 0: an ephemeral port, see {@link #localAddress}). */
+    /** From now on the endpoint's parked and future inbound streams go to this rank's mailbox. */
+    void takeInbound() {
+        endpoint.attach(this, mailbox);
+    }
+
+    /**
+     * Starts a collective server on {@code listen} (port 0: an ephemeral port) before this process knows
+     * its rank; {@link CollectiveEndpoint#join} later makes it a rank of a world.
+     */
+    public static CollectiveEndpoint listen(InetSocketAddress listen, GrpcTransportSettings settings)
+            throws IOException {
+        return CollectiveEndpoint.start(listen, settings);
+    }
+
+    /**
+     * Starts this rank's server on {@code listen} (port 0: an ephemeral port, see {@link #localAddress});
+     * {@link #connect} then opens the streams to the peers. For a process that knows its rank and world
+     * size before it listens; otherwise see {@link #listen}.
+     */
     public static GrpcTransport bind(int rank, int worldSize, InetSocketAddress listen, GrpcTransportSettings settings)
             throws IOException {
         if (worldSize < 1 || rank < 0 || rank >= worldSize) {
             throw new IllegalArgumentException("rank " + rank + " out of range for world size " + worldSize);
         }
-        return new GrpcTransport(rank, worldSize, Objects.requireNonNull(listen, "listen"),
-                Objects.requireNonNull(settings, "settings"));
+        CollectiveEndpoint endpoint = CollectiveEndpoint.start(listen, settings);
+        GrpcTransport t = new GrpcTransport(endpoint, rank, worldSize, format(endpoint.localAddress()));
+        t.takeInbound();
+        return t;
     }
 
     public InetSocketAddress localAddress() {
-        return local;
+        return endpoint.localAddress();
     }
 
     /**
      * Opens a stream to every peer; {@code peers.get(r)} is rank r's server (this rank's own is ignored).
-     * Every rank must have bound its server before any rank connects (the coordinator forms the world
-     * once all have registered): a peer that cannot be reached is marked failed, not retried.
+     * Every rank must be listening before any rank connects (the coordinator forms the world once all
+     * have registered): a peer that cannot be reached is marked failed, not retried.
      */
     public synchronized void connect(List<InetSocketAddress> peers) {
         if (peers.size() != worldSize) {
@@ -108,11 +111,10 @@ public final class GrpcTransport implements Transport {
         if (connected) {
             throw new IllegalStateException("rank " + rank + " is already connected");
         }
-        for (int r = 0; r < worldSize; r++) {
-            if (r != rank) {
-                addresses[r] = format(peers.get(r));
-            }
+        if (closed) {
+            throw new IllegalStateException("rank " + rank + " (" + addresses[rank] + ") is closed");
         }
+        nameRanks(peers);
         for (int r = 0; r < worldSize; r++) {
             if (r != rank) {
                 ManagedChannel channel = NettyChannelBuilder.forAddress(peers.get(r))
@@ -127,6 +129,15 @@ public final class GrpcTransport implements Transport {
             }
         }
         connected = true;
+    }
+
+    /** Records every peer's address for error messages; {@code peers.size()} is the world size. */
+    void nameRanks(List<InetSocketAddress> peers) {
+        for (int r = 0; r < worldSize; r++) {
+            if (r != rank) {
+                addresses[r] = format(peers.get(r));
+            }
+        }
     }
 
     @Override
@@ -210,14 +221,13 @@ public final class GrpcTransport implements Transport {
 
     private void shutDown() {
         mailbox.close();
-        server.shutdownNow();
         for (PeerLink link : links) {
             if (link != null) {
                 link.channel.shutdownNow();
             }
         }
+        endpoint.stopServer(true, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
             for (PeerLink link : links) {
                 if (link != null) {
                     link.channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -379,72 +389,5 @@ public final class GrpcTransport implements Transport {
 
     private static String describe(Status status) {
         return status.getCode() + (status.getDescription() == null ? "" : " (" + status.getDescription() + ")");
-    }
-
-    /** The server side of a peer's stream: routes each chunk to the mailbox under the sender's rank. */
-    private final class Inbound implements ServerCallHandler<WireChunk, SendSummary> {
-        @Override
-        public ServerCall.Listener<WireChunk> startCall(ServerCall<WireChunk, SendSummary> call, Metadata headers) {
-            int from;
-            try {
-                from = Integer.parseInt(Objects.requireNonNullElse(headers.get(RANK), "missing"));
-                int theirWorld = Integer.parseInt(Objects.requireNonNullElse(headers.get(WORLD_SIZE), "missing"));
-                if (theirWorld != worldSize) {
-                    call.close(Status.FAILED_PRECONDITION.withDescription("rank " + from + " has world size "
-                            + theirWorld + ", rank " + rank + " has " + worldSize), new Metadata());
-                    return new ServerCall.Listener<>() {};
-                }
-                if (from < 0 || from >= worldSize || from == rank) {
-                    throw new NumberFormatException("rank " + from + " is not a peer of rank " + rank);
-                }
-            } catch (NumberFormatException e) {
-                call.close(Status.INVALID_ARGUMENT.withDescription(
-                        "bad lockstep-rank or lockstep-world-size header: " + e.getMessage()), new Metadata());
-                return new ServerCall.Listener<>() {};
-            }
-            call.request(1);
-            return new ServerCall.Listener<>() {
-                private long chunks;
-                private boolean done;
-
-                @Override
-                public void onMessage(WireChunk chunk) {
-                    if (chunk.fromRank() != from) {
-                        done = true;
-                        String why = "a chunk on its stream claims to come from rank " + chunk.fromRank();
-                        mailbox.peerFailed(from, why);
-                        call.close(Status.INVALID_ARGUMENT.withDescription(why), new Metadata());
-                        return;
-                    }
-                    if (!chunk.abort().isEmpty()) {
-                        mailbox.peerAborted(from, chunk.abort());
-                    } else {
-                        mailbox.deliver(from, chunk.tag(), chunk.data());
-                    }
-                    chunks++;
-                    call.request(1);
-                }
-
-                @Override
-                public void onHalfClose() {
-                    if (done) {
-                        return;
-                    }
-                    done = true;
-                    mailbox.peerClosed(from);
-                    call.sendHeaders(new Metadata());
-                    call.sendMessage(SendSummary.newBuilder().setChunks(chunks).build());
-                    call.close(Status.OK, new Metadata());
-                }
-
-                @Override
-                public void onCancel() {
-                    if (!done) {
-                        mailbox.peerFailed(from, "its stream to rank " + rank
-                                + " was cut (connection lost, or the process is gone)");
-                    }
-                }
-            };
-        }
     }
 }

@@ -52,5 +52,12 @@
  * {@code byte[]}), inbound it is copied once out of Netty's buffers ({@code HasByteBuffer} where offered).
  * Retries are off, and a send waits for the stream to be ready, so a send has finished reading the
  * caller's buffer when it returns.
+ *
+ * <p>A worker starts its collective server before it knows its rank:
+ * {@link dev.lockstep.collective.GrpcTransport#listen} gives a
+ * {@link dev.lockstep.collective.CollectiveEndpoint}, whose address the worker registers with the
+ * coordinator; {@link dev.lockstep.collective.CollectiveEndpoint#join} then makes it rank r of the ring
+ * the coordinator formed. A peer's stream that arrives before the join is parked unread (HTTP/2 flow
+ * control holds the sender) and routed, or refused if its world size does not fit, at the join.
  */
 package dev.lockstep.collective;
