@@ -1,53 +1,51 @@
 package dev.lockstep.worker;
 
+import dev.lockstep.collective.CollectiveEndpoint;
 import dev.lockstep.collective.GrpcTransport;
 import dev.lockstep.collective.GrpcTransportSettings;
 import dev.lockstep.collective.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 
 /**
- * This worker's collective server before it knows its rank: its address goes to the coordinator at
- * registration, and {@link #join} connects it to the ring the coordinator formed.
+ * This worker's collective server, listening before the worker knows its rank: its address goes to the
+ * coordinator at registration, and {@link #join} connects it to the ring the coordinator formed. A peer
+ * that reaches us before we join is held (see {@link CollectiveEndpoint}), so ranks may join in any order.
  */
 final class Endpoint implements AutoCloseable {
-    private final InetSocketAddress address;
-    private final GrpcTransportSettings settings;
+    private final CollectiveEndpoint endpoint;
     private GrpcTransport transport;
 
-    private Endpoint(InetSocketAddress address, GrpcTransportSettings settings) {
-        this.address = address;
-        this.settings = settings;
+    private Endpoint(CollectiveEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     static Endpoint listen(String host, GrpcTransportSettings settings) {
-        // TEMPORARY until collective has listen-before-join: reserve a free port now, bind it at join.
-        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getByName(host))) {
-            return new Endpoint(new InetSocketAddress(host, s.getLocalPort()), settings);
+        try {
+            return new Endpoint(GrpcTransport.listen(new InetSocketAddress(host, 0), settings));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a collective port on " + host, e);
+            throw new UncheckedIOException("cannot start the collective server on " + host + ": " + e.getMessage(), e);
         }
     }
 
     String address() {
-        return address.getHostString() + ":" + address.getPort();
+        InetSocketAddress a = endpoint.localAddress();
+        String host = a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     Transport join(int rank, List<String> ring) {
-        try {
-            transport = GrpcTransport.bind(rank, ring.size(), address, settings);
-        } catch (IOException e) {
-            throw new UncheckedIOException("binding the collective server of rank " + rank + " on " + address(), e);
-        }
-        transport.connect(ring.stream().map(Endpoint::parse).toList());
+        transport = endpoint.join(rank, ring.stream().map(Endpoint::parse).toList());
         return transport;
     }
 
     static InetSocketAddress parse(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
+        if (colon < 1) {
+            throw new WorkerException("ring address '" + hostPort + "' is not HOST:PORT");
+        }
         return new InetSocketAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""),
                 Integer.parseInt(hostPort.substring(colon + 1)));
     }
@@ -57,5 +55,6 @@ final class Endpoint implements AutoCloseable {
         if (transport != null) {
             transport.close();
         }
+        endpoint.close();
     }
 }
