@@ -1,6 +1,5 @@
 package dev.lockstep.coordinator;
 
-import static dev.lockstep.coordinator.CoordinatorException.Reason.ALREADY_EXISTS;
 import static dev.lockstep.coordinator.CoordinatorException.Reason.BAD_REQUEST;
 import static dev.lockstep.coordinator.CoordinatorException.Reason.FAILED_PRECONDITION;
 import static dev.lockstep.coordinator.CoordinatorException.Reason.NOT_FOUND;
@@ -10,16 +9,24 @@ import dev.lockstep.job.SpecException;
 import dev.lockstep.proto.v1.CommitStepRequest;
 import dev.lockstep.proto.v1.CommitStepResponse;
 import dev.lockstep.proto.v1.CoordinatorState;
+import dev.lockstep.proto.v1.FailureAck;
+import dev.lockstep.proto.v1.FailureReport;
 import dev.lockstep.proto.v1.HeartbeatRequest;
 import dev.lockstep.proto.v1.HeartbeatResponse;
+import dev.lockstep.proto.v1.JobEvent;
 import dev.lockstep.proto.v1.JobStatus;
 import dev.lockstep.proto.v1.RegisterWorkerRequest;
 import dev.lockstep.proto.v1.RegisterWorkerResponse;
 import dev.lockstep.proto.v1.StoredJob;
 import dev.lockstep.proto.v1.SubmitRequest;
 import dev.lockstep.proto.v1.SubmitResponse;
+import dev.lockstep.proto.v1.WatchRequest;
+import dev.lockstep.proto.v1.WorkerLog;
+import dev.lockstep.proto.v1.WorkerLogAck;
+import dev.lockstep.proto.v1.WorkerReadyRequest;
+import dev.lockstep.proto.v1.WorkerReadyResponse;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -27,20 +34,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
- * The coordinator's core: the job registry over a durable state directory, membership, failure detection
- * and step commits. Every method answers at once; none waits for another worker. Deadlines are checked
- * against the injected clock at the start of every call, and {@link #checkDeadlines()} lets a scheduler
- * check them between calls, so a silent worker fails its job even when nobody else calls.
- * All methods are thread-safe (one lock; the state is small and every call is short).
+ * The coordinator's core: the job registry over a durable state directory, membership and readiness
+ * ({@link Enrolment}), step commits and progress ({@link Commits}), failure detection and restarts
+ * ({@link Recovery}) and each job's event log ({@link EventLog}). Every method answers at once; none waits
+ * for another worker. Deadlines are checked against the injected clock at the start of every call, and
+ * {@link #checkDeadlines()} lets a scheduler check them between calls, so a silent worker fails its job
+ * (or restarts it) even when nobody else calls. All methods are thread-safe (one lock; the state is small
+ * and every call is short).
  */
 public final class Coordinator {
-    private final CoordinatorConfig config;
+    final CoordinatorConfig config;
     private final InstantSource clock;
     private final StateStore store;
     private final Map<String, Job> jobs = new LinkedHashMap<>();
+    private final Enrolment enrolment = new Enrolment(this);
+    private final Commits commits = new Commits(this);
+    private final Recovery recovery = new Recovery(this);
     private long nextJobNumber;
 
     private Coordinator(CoordinatorConfig config, InstantSource clock, StateStore store, CoordinatorState state) {
@@ -48,6 +59,7 @@ public final class Coordinator {
         this.clock = clock;
         this.store = store;
         this.nextJobNumber = state.getNextJobNumber();
+        Instant now = clock.instant();
         for (StoredJob s : state.getJobsList()) {
             JobSpec spec;
             try {
@@ -58,9 +70,14 @@ public final class Coordinator {
             }
             JobState st = JobState.fromProto(s.getState());
             // Membership lives only in memory: a job that was waiting or running waits for its workers again.
-            Job job = new Job(s.getJobId(), s.getCanonicalSpec(), s.getJobHash(), s.getWorldSize(),
-                    spec.train().steps(), st.terminal() ? st : JobState.WAITING_FOR_WORKERS, s.getReason(),
-                    s.getCommittedStep(), s.getEpoch());
+            Job job = new Job(s, spec.train().steps(), spec.logEverySteps(),
+                    st.terminal() ? st : JobState.WAITING_FOR_WORKERS);
+            if (st.terminal()) {
+                job.end(st, s.getReason(), now);
+            } else {
+                job.event(now, "job " + job.id + " loaded from " + store.file() + ": waits for its " + job.worldSize
+                        + " workers again, from committed step " + job.committedStep);
+            }
             jobs.put(job.id, job);
         }
     }
@@ -75,14 +92,21 @@ public final class Coordinator {
         if (request.getBaseDir().isBlank()) {
             throw new CoordinatorException(BAD_REQUEST, "base_dir: required (the directory the spec's relative paths resolve against)");
         }
-        if (request.getWorldSize() < 1) {
-            throw new CoordinatorException(BAD_REQUEST, "world_size: expected a positive number of workers, got "
-                    + request.getWorldSize());
+        if (request.getWorldSize() < 0) {
+            throw new CoordinatorException(BAD_REQUEST, "world_size: expected a positive number of workers "
+                    + "(or 0 for the spec's distributed.workers), got " + request.getWorldSize());
         }
         JobSpec spec = JobSpec.parse(request.getSpecYaml(), Path.of(request.getBaseDir()));
+        int worldSize = request.getWorldSize() == 0 ? spec.distributed().workers() : request.getWorldSize();
+        if (spec.train().batchSize() % worldSize != 0) {
+            throw new CoordinatorException(BAD_REQUEST, "world_size: " + worldSize + " workers cannot split "
+                    + "train.batch_size " + spec.train().batchSize() + " evenly (each takes an equal slice of every "
+                    + "global batch); use a number of workers that divides it");
+        }
         String id = "job-%06d".formatted(nextJobNumber);
-        Job job = new Job(id, spec.canonicalJson(), spec.hash(), request.getWorldSize(), spec.train().steps(),
-                JobState.WAITING_FOR_WORKERS, "", 0, 0);
+        StoredJob stored = StoredJob.newBuilder().setJobId(id).setCanonicalSpec(spec.canonicalJson())
+                .setJobHash(spec.hash()).setWorldSize(worldSize).setMaxRestarts(spec.distributed().maxRestarts()).build();
+        Job job = new Job(stored, spec.train().steps(), spec.logEverySteps(), JobState.WAITING_FOR_WORKERS);
         jobs.put(id, job);
         nextJobNumber++;
         try {
@@ -92,6 +116,9 @@ public final class Coordinator {
             nextJobNumber--;
             throw e;
         }
+        job.event(now(), "job " + id + " submitted: " + worldSize + " workers, "
+                + (job.trainSteps.isPresent() ? job.trainSteps.getAsLong() + " steps" : "no train.steps")
+                + ", max_restarts " + job.maxRestarts + ", " + job.hash);
         return SubmitResponse.newBuilder().setJobId(id).setJobHash(job.hash).build();
     }
 
@@ -113,167 +140,97 @@ public final class Coordinator {
         Job job = job(jobId);
         if (job.state.terminal()) {
             throw new CoordinatorException(FAILED_PRECONDITION, "job " + jobId + " has already ended ("
-                    + job.state + (job.reason.isEmpty() ? "" : ": " + job.reason) + ")");
+                    + job.describeState() + ")");
         }
-        job.end(JobState.CANCELLED, "cancelled by a client");
+        job.end(JobState.CANCELLED, "cancelled by a client", now());
         persist();
         return job.status();
     }
 
     public synchronized RegisterWorkerResponse register(RegisterWorkerRequest request) {
         checkDeadlines();
-        Job job = job(request.getJobId());
-        String address = request.getAddress();
-        if (address.isBlank()) {
-            throw new CoordinatorException(BAD_REQUEST, "address: required (host:port of the worker's collective service)");
-        }
-        List<String> differences = new ArrayList<>();
-        if (!request.getJobHash().equals(job.hash)) {
-            differences.add("job hash " + request.getJobHash() + " (worker) vs " + job.hash + " (job)");
-        }
-        if (!request.getLockstepVersion().equals(config.lockstepVersion())) {
-            differences.add("Lockstep version " + request.getLockstepVersion() + " (worker) vs "
-                    + config.lockstepVersion() + " (coordinator)");
-        }
-        if (!differences.isEmpty()) {
-            throw new CoordinatorException(FAILED_PRECONDITION, "worker " + address + " does not match job "
-                    + job.id + ": " + String.join("; ", differences));
-        }
-        if (job.state != JobState.WAITING_FOR_WORKERS) {
-            String why = job.state == JobState.RUNNING
-                    ? "it already has all " + job.worldSize + " of its workers (ring " + job.membership.ring() + ")"
-                    : "it has ended (" + job.state + (job.reason.isEmpty() ? "" : ": " + job.reason) + ")";
-            throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " takes no worker " + address + ": " + why);
-        }
-        Membership m = job.membership;
-        OptionalInt existing = m.rankOf(address);
-        if (existing.isPresent()) {
-            throw new CoordinatorException(ALREADY_EXISTS, "worker " + address + " is already registered with job "
-                    + job.id + " as rank " + existing.getAsInt());
-        }
-        int rank;
-        if (request.hasRequestedRank()) {
-            rank = request.getRequestedRank();
-            if (rank < 0 || rank >= job.worldSize) {
-                throw new CoordinatorException(BAD_REQUEST, "requested_rank: expected 0.." + (job.worldSize - 1)
-                        + " for job " + job.id + ", got " + rank);
-            }
-            if (m.member(rank).isPresent()) {
-                throw new CoordinatorException(ALREADY_EXISTS, "rank " + rank + " of job " + job.id
-                        + " is already held by " + m.member(rank).get().address + "; " + address + " cannot take it");
-            }
-        } else {
-            rank = m.nextFreeRank();
-        }
-        Membership.Member member = m.add(rank, address, request.getDevice(), clock.instant());
-        if (m.complete()) {
-            job.epoch++;
-            job.state = JobState.RUNNING;
-            persist();
-        }
-        member.toldEpoch = job.epoch;
-        return RegisterWorkerResponse.newBuilder().setRank(rank).setMembership(membership(job)).build();
+        return enrolment.register(request);
+    }
+
+    public synchronized WorkerReadyResponse ready(WorkerReadyRequest request) {
+        checkDeadlines();
+        return enrolment.ready(request);
     }
 
     public synchronized HeartbeatResponse heartbeat(HeartbeatRequest request) {
         checkDeadlines();
-        Job job = job(request.getJobId());
-        if (job.state.terminal()) {
-            return stop(job);
-        }
-        Membership.Member member = member(job, request.getRank());
-        // A rank that registered before the ring formed still knows the epoch it was told then.
-        if (request.getEpoch() != job.epoch && request.getEpoch() != member.toldEpoch) {
-            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + request.getRank() + " of job " + job.id
-                    + " is in membership epoch " + request.getEpoch() + ", the job is in epoch " + job.epoch);
-        }
-        member.lastSeen = clock.instant();
-        member.lastStep = Math.max(member.lastStep, request.getStep());
-        return HeartbeatResponse.newBuilder().setAction(HeartbeatResponse.Action.CONTINUE)
-                .setMembership(membership(job)).build();
+        return enrolment.heartbeat(request);
     }
 
     public synchronized CommitStepResponse commit(CommitStepRequest request) {
         checkDeadlines();
-        Job job = job(request.getJobId());
-        if (job.state != JobState.RUNNING) {
-            throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " is " + job.state
-                    + (job.reason.isEmpty() ? "" : " (" + job.reason + ")") + "; rank " + request.getRank()
-                    + " cannot commit step " + request.getStep());
-        }
-        Membership.Member member = member(job, request.getRank());
-        long expected = member.committedStep + 1;
-        if (request.getStep() != expected) {
-            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + member.rank + " of job " + job.id
-                    + " committed step " + request.getStep() + " but its next step is " + expected
-                    + " (steps are committed in order, none skipped or repeated)");
-        }
-        if (request.getReplicaChecksumsCount() > 0) {
-            Optional<String> mismatch = job.membership.checkReplica(member.rank, request.getStep(),
-                    request.getReplicaChecksumsList());
-            if (mismatch.isPresent()) {
-                job.end(JobState.FAILED, mismatch.get());
-                persist();
-                throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " failed: " + mismatch.get());
-            }
-        }
-        member.committedStep = request.getStep();
-        member.lastStep = Math.max(member.lastStep, request.getStep());
-        member.lastSeen = clock.instant();
-        long committed = job.membership.committedStep();
-        if (committed > job.committedStep) {
-            job.committedStep = committed;
-            job.membership.forgetChecksumsThrough(committed);
-            if (job.trainSteps.isPresent() && committed >= job.trainSteps.getAsLong()) {
-                job.end(JobState.SUCCEEDED, "every rank committed the last step, " + committed);
-            }
-            persist();
-        }
-        return CommitStepResponse.newBuilder().setCommittedStep(job.committedStep).build();
+        return commits.commit(request);
+    }
+
+    public synchronized WorkerLogAck log(WorkerLog request) {
+        checkDeadlines();
+        return commits.log(request);
+    }
+
+    public synchronized FailureAck reportFailure(FailureReport request) {
+        checkDeadlines();
+        return recovery.report(request);
     }
 
     /**
-     * Fails every job that has a registered worker whose last heartbeat is older than the deadline, naming
-     * its rank, address and the last step it reported. Idempotent; any scheduler may call it.
+     * Sends the job's events from {@code from_seq} on, then (with {@code follow}) every new one until the job
+     * ends. No thread waits: new events are pushed to the stream by the call that records them.
+     */
+    public synchronized void watch(WatchRequest request, StreamObserver<JobEvent> out) {
+        checkDeadlines();
+        if (request.getFromSeq() < 0) {
+            throw new CoordinatorException(BAD_REQUEST, "from_seq: expected 0 or a positive sequence number, got "
+                    + request.getFromSeq());
+        }
+        job(request.getJobId()).events.watch(request.getFromSeq(), request.getFollow(), out);
+    }
+
+    /**
+     * Restarts or fails every job that has a registered worker whose last heartbeat is older than the
+     * deadline, naming its rank, address and the last step it reported. Idempotent; any scheduler may call it.
      */
     public synchronized void checkDeadlines() {
-        Instant now = clock.instant();
-        Duration deadline = config.heartbeatDeadline();
-        Instant cutoff = now.minus(deadline);
-        boolean changed = false;
-        for (Job job : jobs.values()) {
-            if (job.state.terminal()) {
-                continue;
+        recovery.checkDeadlines();
+    }
+
+    /** Ends every open Watch stream with UNAVAILABLE (the coordinator is shutting down). */
+    public synchronized void closeStreams() {
+        jobs.values().forEach(j -> j.events.closeStreams("the coordinator is shutting down"));
+    }
+
+    /** What the metrics show of one job: expected, registered and live workers, and each rank's last step time. */
+    record Gauges(String jobId, int expected, int registered, int up, long committedStep,
+                  Map<Integer, Double> rankStepSeconds) {}
+
+    synchronized List<Gauges> gauges() {
+        Instant cutoff = now().minus(config.heartbeatDeadline());
+        List<Gauges> out = new ArrayList<>();
+        for (Job j : jobs.values()) {
+            Map<Integer, Double> seconds = new LinkedHashMap<>();
+            int up = 0;
+            for (Membership.Member m : j.membership.members()) {
+                seconds.put(m.rank, m.lastStepSeconds);
+                up += !j.state.terminal() && !m.lastSeen.isBefore(cutoff) ? 1 : 0;
             }
-            Optional<Membership.Member> silent = job.membership.silentSince(cutoff);
-            if (silent.isPresent()) {
-                Membership.Member m = silent.get();
-                job.end(JobState.FAILED, "rank " + m.rank + " (" + m.address + ") sent no heartbeat for "
-                        + Duration.between(m.lastSeen, now).toMillis() + " ms (deadline " + deadline.toMillis()
-                        + " ms); the last step it reported was " + m.lastStep);
-                changed = true;
-            }
+            out.add(new Gauges(j.id, j.worldSize, j.membership.registered(), up, j.committedStep, seconds));
         }
-        if (changed) {
-            persist();
-        }
+        return out;
     }
 
-    private HeartbeatResponse stop(Job job) {
-        return HeartbeatResponse.newBuilder().setAction(HeartbeatResponse.Action.STOP)
-                .setReason("job " + job.id + " is " + job.state + (job.reason.isEmpty() ? "" : ": " + job.reason))
-                .setMembership(membership(job)).build();
+    Instant now() {
+        return clock.instant();
     }
 
-    private static dev.lockstep.proto.v1.Membership membership(Job job) {
-        var b = dev.lockstep.proto.v1.Membership.newBuilder().setEpoch(job.epoch).setWorldSize(job.worldSize);
-        if (job.membership.complete()) {
-            b.addAllRing(job.membership.ring());
-        }
-        return b.build();
+    Iterable<Job> jobs() {
+        return jobs.values();
     }
 
-    private Job job(String jobId) {
+    Job job(String jobId) {
         Job job = jobs.get(jobId);
         if (job == null) {
             throw new CoordinatorException(NOT_FOUND, "no job " + (jobId.isEmpty() ? "(empty job_id)" : jobId)
@@ -282,13 +239,18 @@ public final class Coordinator {
         return job;
     }
 
-    private static Membership.Member member(Job job, int rank) {
-        return job.membership.member(rank).orElseThrow(() -> new CoordinatorException(NOT_FOUND,
-                "job " + job.id + " has no registered rank " + rank + " (world size " + job.worldSize + ", "
-                        + job.membership.registered() + " registered)"));
+    /** The oldest job that waits for workers and has a free rank: where a worker that names no job goes. */
+    Job oldestWaiting() {
+        Optional<Job> job = jobs.values().stream()
+                .filter(j -> j.state == JobState.WAITING_FOR_WORKERS && !j.membership.complete()).findFirst();
+        return job.orElseThrow(() -> new CoordinatorException(FAILED_PRECONDITION,
+                "no job on this coordinator waits for workers (retry after a submit); jobs: " + (jobs.isEmpty() ? "none"
+                        : String.join(", ", jobs.values().stream().map(j -> j.id + " " + j.state
+                        + (j.state == JobState.WAITING_FOR_WORKERS ? " (all " + j.worldSize + " ranks taken)" : ""))
+                        .toList()))));
     }
 
-    private void persist() {
+    void persist() {
         CoordinatorState.Builder b = CoordinatorState.newBuilder().setNextJobNumber(nextJobNumber);
         jobs.values().forEach(j -> b.addJobs(j.toStored()));
         store.save(b.build());

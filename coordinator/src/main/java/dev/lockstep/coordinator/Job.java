@@ -1,10 +1,17 @@
 package dev.lockstep.coordinator;
 
+import dev.lockstep.proto.v1.JobEvent;
 import dev.lockstep.proto.v1.JobStatus;
 import dev.lockstep.proto.v1.StoredJob;
+import dev.lockstep.proto.v1.WorkerStatus;
+import java.time.Instant;
+import java.util.Map;
 import java.util.OptionalLong;
 
-/** One job's record and, while it waits or runs, its membership. Guarded by the {@link Coordinator}'s lock. */
+/**
+ * One job's record, its event log and, while it waits or runs, its membership. Guarded by the
+ * {@link Coordinator}'s lock.
+ */
 final class Job {
     final String id;
     final String canonicalSpec;
@@ -12,40 +19,78 @@ final class Job {
     final int worldSize;
     /** The spec's {@code train.steps}: the job succeeds when every rank has committed it. */
     final OptionalLong trainSteps;
+    final long logEverySteps;
+    final int maxRestarts;
+    final EventLog events = new EventLog();
     JobState state;
     String reason;
     long committedStep;
+    /** Grows when a ring forms and when an attempt ends in a restart, so every old member's epoch is older. */
     long epoch;
+    int restarts;
+    long checkpointStep;
+    String checkpointDir;
+    /** Why the job last restarted; old members' heartbeats are answered RESTART with it. */
+    String restartReason = "";
     Membership membership;
+    /** The newest global metrics rank 0 committed. */
+    Map<String, Double> metrics = Map.of();
+    /** Progress window: since the last progress event (step, time) and the examples committed in it. */
+    long windowStep;
+    Instant windowStart;
+    long windowExamples;
 
-    Job(String id, String canonicalSpec, String hash, int worldSize, OptionalLong trainSteps, JobState state,
-        String reason, long committedStep, long epoch) {
-        this.id = id;
-        this.canonicalSpec = canonicalSpec;
-        this.hash = hash;
-        this.worldSize = worldSize;
+    Job(StoredJob s, OptionalLong trainSteps, long logEverySteps, JobState state) {
+        this.id = s.getJobId();
+        this.canonicalSpec = s.getCanonicalSpec();
+        this.hash = s.getJobHash();
+        this.worldSize = s.getWorldSize();
         this.trainSteps = trainSteps;
+        this.logEverySteps = logEverySteps;
+        this.maxRestarts = s.getMaxRestarts();
         this.state = state;
-        this.reason = reason;
-        this.committedStep = committedStep;
-        this.epoch = epoch;
+        this.reason = s.getReason();
+        this.committedStep = s.getCommittedStep();
+        this.epoch = s.getEpoch();
+        this.restarts = s.getRestarts();
+        this.checkpointStep = s.getCheckpointStep();
+        this.checkpointDir = s.getCheckpointDir();
         this.membership = new Membership(worldSize);
     }
 
-    void end(JobState finalState, String why) {
+    /** A coordinator event (rank -1) at {@code now}. */
+    JobEvent event(Instant now, String line) {
+        return events.append(JobEvent.newBuilder().setTimeUnixMs(now.toEpochMilli()).setRank(-1).setLine(line));
+    }
+
+    /** Ends the job: the last event carries its final status and completes every Watch stream. */
+    void end(JobState finalState, String why, Instant now) {
         state = finalState;
         reason = why;
+        events.append(JobEvent.newBuilder().setTimeUnixMs(now.toEpochMilli()).setRank(-1)
+                .setLine("job " + id + " " + finalState + ": " + why).setFinalStatus(status()));
+    }
+
+    String describeState() {
+        return state + (reason.isEmpty() ? "" : ": " + reason);
     }
 
     StoredJob toStored() {
         return StoredJob.newBuilder().setJobId(id).setCanonicalSpec(canonicalSpec).setJobHash(hash)
                 .setWorldSize(worldSize).setState(state.toProto()).setReason(reason).setCommittedStep(committedStep)
-                .setEpoch(epoch).build();
+                .setEpoch(epoch).setRestarts(restarts).setMaxRestarts(maxRestarts).setCheckpointStep(checkpointStep)
+                .setCheckpointDir(checkpointDir).build();
     }
 
     JobStatus status() {
-        return JobStatus.newBuilder().setJobId(id).setState(state.toProto()).setReason(reason).setWorldSize(worldSize)
-                .setRegisteredWorkers(membership.registered()).setCommittedStep(committedStep).setJobHash(hash)
-                .setEpoch(epoch).build();
+        JobStatus.Builder b = JobStatus.newBuilder().setJobId(id).setState(state.toProto()).setReason(reason)
+                .setWorldSize(worldSize).setRegisteredWorkers(membership.registered()).setCommittedStep(committedStep)
+                .setJobHash(hash).setEpoch(epoch).setRestarts(restarts).setMaxRestarts(maxRestarts)
+                .setCheckpointStep(checkpointStep).setTrainSteps(trainSteps.orElse(0)).putAllMetrics(metrics);
+        for (Membership.Member m : membership.members()) {
+            b.addWorkers(WorkerStatus.newBuilder().setRank(m.rank).setAddress(m.address).setDevice(m.device)
+                    .setLastStep(m.lastStep).setLastStepSeconds(m.lastStepSeconds));
+        }
+        return b.build();
     }
 }

@@ -27,6 +27,12 @@ final class Membership {
         long toldEpoch;
         long lastStep;
         long committedStep;
+        /** Seconds of the last step it committed (StepTimes.total); NaN before the first. */
+        double lastStepSeconds = Double.NaN;
+        /** Set by WorkerReady: the model it built and the step it resumes from. */
+        boolean ready;
+        String fingerprint = "";
+        long startStep;
 
         Member(int rank, String address, String device, Instant now) {
             this.rank = rank;
@@ -41,6 +47,10 @@ final class Membership {
     /** First checksum reported for each step not yet committed by every rank: step → rank. */
     private final Map<Long, Integer> checksumRank = new HashMap<>();
     private final Map<Long, Map<String, String>> checksums = new HashMap<>();
+    /** The first rank that reported ready this epoch: every other rank must agree with it. */
+    private Member reference;
+    /** True once every rank registered and reported ready and the ring was handed out. */
+    private boolean formed;
 
     Membership(int worldSize) {
         this.worldSize = worldSize;
@@ -86,6 +96,75 @@ final class Membership {
         Member m = new Member(rank, address, device, now);
         byRank[rank] = m;
         return m;
+    }
+
+    /** Frees {@code rank} (a worker refused at readiness); the ring has not formed, so nobody else is affected. */
+    void remove(int rank) {
+        if (reference == byRank[rank]) {
+            reference = null;
+        }
+        byRank[rank] = null;
+    }
+
+    boolean allReady() {
+        for (Member m : byRank) {
+            if (m == null || !m.ready) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Marks {@code m} ready with its model fingerprint and start step; returns the refusal naming both ranks
+     * and both values if it disagrees with the first rank that reported ready.
+     */
+    Optional<String> ready(Member m, String fingerprint, long startStep) {
+        if (reference != null && reference != m) {
+            List<String> differences = new ArrayList<>();
+            if (!reference.fingerprint.equals(fingerprint)) {
+                differences.add("model fingerprint " + fingerprint + " (rank " + m.rank + ") vs "
+                        + reference.fingerprint + " (rank " + reference.rank + ")");
+            }
+            if (reference.startStep != startStep) {
+                differences.add("start step " + startStep + " (rank " + m.rank + ") vs " + reference.startStep
+                        + " (rank " + reference.rank + ")");
+            }
+            if (!differences.isEmpty()) {
+                return Optional.of(String.join("; ", differences));
+            }
+        }
+        m.ready = true;
+        m.fingerprint = fingerprint;
+        m.startStep = startStep;
+        if (reference == null) {
+            reference = m;
+        }
+        return Optional.empty();
+    }
+
+    /** Hands out the ring: every member's committed step starts at the agreed start step. */
+    long form() {
+        formed = true;
+        for (Member m : byRank) {
+            m.committedStep = m.startStep;
+            m.lastStep = Math.max(m.lastStep, m.startStep);
+        }
+        return reference.startStep;
+    }
+
+    boolean formed() {
+        return formed;
+    }
+
+    List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        for (Member m : byRank) {
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** Collective addresses in rank order: the ring every rank receives. */

@@ -27,9 +27,7 @@ class FailureDetectionTest {
     void start() {
         h = new Harness(stateDir);
         job = h.submit(3);
-        h.register(job, "127.0.0.1:7001");
-        h.register(job, "127.0.0.1:7002");
-        h.register(job, "127.0.0.1:7003");
+        h.formRing(job, "127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003");
     }
 
     @AfterEach

@@ -39,7 +39,7 @@ class JobsServiceTest {
     @Test
     void aGoodSpecIsStoredUnderItsCanonicalHashAndWaitsForWorkers() {
         SubmitResponse job = h.submit(3);
-        assertEquals(JobSpec.parse(SpecFixtures.GOOD, Path.of("/tmp/specs")).hash(), job.getJobHash());
+        assertEquals(JobSpec.parse(Harness.SPEC, Path.of("/tmp/specs")).hash(), job.getJobHash());
         JobStatus status = h.stub().status(JobRef.newBuilder().setJobId(job.getJobId()).build());
         assertEquals(JobState.WAITING_FOR_WORKERS, status.getState());
         assertEquals(3, status.getWorldSize());
@@ -57,10 +57,28 @@ class JobsServiceTest {
     }
 
     @Test
-    void aWorldSizeBelowOneIsInvalidArgumentNamingTheField() {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.submit(0));
+    void aNegativeWorldSizeIsInvalidArgumentNamingTheField() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.submit(-1));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().startsWith("world_size:"), e.getStatus().getDescription());
+    }
+
+    @Test
+    void worldSizeZeroTakesTheSpecsWorkersAndTheSpecsMaxRestarts() {
+        String spec = Harness.SPEC + "distributed: {workers: 4, max_restarts: 2}\n";
+        JobStatus status = h.stub().status(JobRef.newBuilder().setJobId(h.submit(spec, 0).getJobId()).build());
+        assertEquals(4, status.getWorldSize());
+        assertEquals(2, status.getMaxRestarts());
+        assertEquals(5, status.getTrainSteps());
+    }
+
+    @Test
+    void aWorldSizeThatDoesNotSplitTheBatchIsRefusedNamingBoth() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.submit(5));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        String message = e.getStatus().getDescription();
+        assertTrue(message.startsWith("world_size: 5") && message.contains("train.batch_size 24"), message);
+        assertEquals(0, h.stub().list(ListRequest.getDefaultInstance()).getJobsCount());
     }
 
     @Test

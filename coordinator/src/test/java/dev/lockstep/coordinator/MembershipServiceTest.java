@@ -51,15 +51,19 @@ class MembershipServiceTest {
                 h.stub().status(JobRef.newBuilder().setJobId(job.getJobId()).build()).getState());
         RegisterWorkerResponse c = h.register(job, "127.0.0.1:7003");
         assertEquals(List.of(0, 1, 2), List.of(a.getRank(), b.getRank(), c.getRank()));
+        assertEquals(0, c.getMembership().getRingCount(), "no ring before every rank is ready");
+        h.ready(job.getJobId(), 2, 0);
+        assertEquals(0, h.ready(job.getJobId(), 0, 0).getMembership().getRingCount());
+        Membership formed = h.ready(job.getJobId(), 1, 0).getMembership();
 
         List<String> ring = List.of("127.0.0.1:7001", "127.0.0.1:7002", "127.0.0.1:7003");
-        assertEquals(ring, c.getMembership().getRingList());
-        assertEquals(1, c.getMembership().getEpoch());
+        assertEquals(ring, formed.getRingList());
+        assertEquals(1, formed.getEpoch());
         // The early ranks learn the ring from their next heartbeat: the same ring, the same epoch.
         Membership fromA = h.heartbeat(job.getJobId(), 0, 0, 0).getMembership();
         Membership fromB = h.heartbeat(job.getJobId(), 1, 0, 0).getMembership();
-        assertEquals(c.getMembership(), fromA);
-        assertEquals(c.getMembership(), fromB);
+        assertEquals(formed, fromA);
+        assertEquals(formed, fromB);
         assertEquals(JobState.RUNNING, h.stub().status(JobRef.newBuilder().setJobId(job.getJobId()).build()).getState());
     }
 
@@ -69,7 +73,10 @@ class MembershipServiceTest {
         assertEquals(0, h.register(job, "a:1").getRank());
         RegisterWorkerResponse last = h.register(job, "b:1");
         assertEquals(1, last.getRank());
-        assertEquals(List.of("a:1", "b:1", "c:1"), last.getMembership().getRingList());
+        for (int rank = 0; rank < 3; rank++) {
+            h.ready(job.getJobId(), rank, 0);
+        }
+        assertEquals(List.of("a:1", "b:1", "c:1"), h.heartbeat(job.getJobId(), 0, 1, 0).getMembership().getRingList());
     }
 
     @Test
@@ -117,10 +124,8 @@ class MembershipServiceTest {
     }
 
     @Test
-    void aHeartbeatFromAnotherEpochIsRefused() {
-        h.register(job, "a:1");
-        h.register(job, "b:1");
-        h.register(job, "c:1");
+    void aHeartbeatFromALaterEpochIsRefused() {
+        h.formRing(job, "a:1", "b:1", "c:1");
         assertEquals(HeartbeatResponse.Action.CONTINUE, h.heartbeat(job.getJobId(), 0, 1, 0).getAction());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.heartbeat(job.getJobId(), 0, 7, 0));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.proto.v1.CommitStepRequest;
+import dev.lockstep.proto.v1.HeartbeatResponse;
 import dev.lockstep.proto.v1.JobRef;
 import dev.lockstep.proto.v1.JobState;
 import dev.lockstep.proto.v1.JobStatus;
@@ -29,7 +30,7 @@ class StateDirTest {
         SubmitResponse cancelled;
         try (Harness h = new Harness(stateDir)) {
             running = h.submit(1);
-            h.register(running, "a:1");
+            h.formRing(running, "a:1");
             h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(running.getJobId()).setRank(0).setStep(1).build());
             cancelled = h.submit(1);
             // The last change before the restart, so it is on disk only if cancel itself saved it.
@@ -58,20 +59,25 @@ class StateDirTest {
         SubmitResponse job;
         try (Harness h = new Harness(stateDir)) {
             job = h.submit(2);
-            h.register(job, "a:1");
-            h.register(job, "b:1");
+            h.formRing(job, "a:1", "b:1");
         }
         try (Harness h = new Harness(stateDir)) {
+            // A worker of the ring before the coordinator restarted is told to register again.
+            var old = h.heartbeat(job.getJobId(), 1, 1, 0);
+            assertEquals(HeartbeatResponse.Action.RESTART, old.getAction());
+            assertTrue(old.getReason().contains("register again"), old.getReason());
             var early = h.register(job, "a:2");
             assertEquals(1, early.getMembership().getEpoch(), "told the epoch before the ring forms");
             var last = h.register(job, "b:2");
-            assertEquals(2, last.getMembership().getEpoch());
+            h.ready(job.getJobId(), early.getRank(), 0);
+            var formed = h.ready(job.getJobId(), last.getRank(), 0).getMembership();
+            assertEquals(2, formed.getEpoch());
             // The early rank heartbeats with the epoch it was told and learns the new ring.
             var beat = h.heartbeat(job.getJobId(), early.getRank(), 1, 0);
-            assertEquals(last.getMembership(), beat.getMembership());
-            var stale = assertThrows(io.grpc.StatusRuntimeException.class,
-                    () -> h.heartbeat(job.getJobId(), last.getRank(), 1, 0));
-            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, stale.getStatus().getCode());
+            assertEquals(formed, beat.getMembership());
+            var future = assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> h.heartbeat(job.getJobId(), last.getRank(), 3, 0));
+            assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, future.getStatus().getCode());
         }
     }
 

@@ -29,8 +29,7 @@ class StepCommitTest {
     void start() {
         h = new Harness(stateDir);
         job = h.submit(2); // SpecFixtures.GOOD trains 5 steps
-        h.register(job, "a:1");
-        h.register(job, "b:1");
+        h.formRing(job, "a:1", "b:1");
     }
 
     @AfterEach

@@ -1,0 +1,109 @@
+package dev.lockstep.coordinator;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The coordinator process's server: {@link CoordinatorService} over Netty on {@code host:port}, a daemon
+ * ticker that checks heartbeat deadlines every {@value #TICK_MS} ms (so a silent worker fails or restarts its
+ * job even when nobody calls) and refreshes the gauges of an optional registry. {@link #close()} ends open
+ * Watch streams with UNAVAILABLE and shuts the server down within a few seconds.
+ */
+public final class CoordinatorServer implements AutoCloseable {
+    static final long TICK_MS = 200;
+    private static final long GRACE_SECONDS = 3;
+
+    private final Coordinator coordinator;
+    private final Server server;
+    private final String host;
+    private final ScheduledExecutorService ticker;
+    private volatile RuntimeException lastTickFailure;
+
+    private CoordinatorServer(Coordinator coordinator, Server server, String host, CoordinatorMetrics metrics) {
+        this.coordinator = coordinator;
+        this.server = server;
+        this.host = host;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lockstep-coordinator-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                coordinator.checkDeadlines();
+                if (metrics != null) {
+                    metrics.refresh();
+                }
+            } catch (RuntimeException e) {
+                // A failed save must not stop the ticker (the next call retries it); status() keeps it visible.
+                lastTickFailure = e;
+            }
+        }, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Serves {@code coordinator} on {@code host:port} (port 0: an ephemeral port, see {@link #port()}).
+     * {@code metrics} may be null; otherwise the job and rank gauges are registered in it.
+     *
+     * @throws IOException when the address cannot be bound (the message names it)
+     */
+    public static CoordinatorServer start(Coordinator coordinator, String host, int port, MeterRegistry metrics)
+            throws IOException {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .addService(new CoordinatorService(coordinator))
+                // Clients following a job ping an idle stream so a vanished coordinator is noticed.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        CoordinatorMetrics gauges = metrics == null ? null : new CoordinatorMetrics(metrics, coordinator);
+        if (gauges != null) {
+            gauges.refresh();
+        }
+        return new CoordinatorServer(coordinator, server, host, gauges);
+    }
+
+    /** The port the server listens on (the ephemeral one when started with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** {@code host:port}, as clients and workers dial it. */
+    public String address() {
+        return host + ":" + port();
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** The last failure of the deadline ticker (a state save that failed), or null. */
+    public RuntimeException lastTickFailure() {
+        return lastTickFailure;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        ticker.shutdownNow();
+        coordinator.closeStreams();
+        server.shutdown();
+        if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+        ticker.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+}
