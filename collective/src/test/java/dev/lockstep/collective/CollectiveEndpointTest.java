@@ -216,7 +216,7 @@ class CollectiveEndpointTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(failure != null, "rank 1 could still send to a closed endpoint after " + took);
-        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took); // well under the 20 s send deadline
         assertEquals(CollectiveException.Kind.PEER_FAILED, failure.kind(), failure.getMessage());
         assertEquals(0, failure.peerRank());
         assertEquals("rank 0 (" + address(e.get(0)) + ") failed: its stream from rank 1 ended: UNAVAILABLE (the "
