@@ -178,6 +178,25 @@ class CollectiveEndpointTest {
     }
 
     @Test
+    void inboundPayloadsAreCopiedStraightOutOfNettysBuffers() throws Exception {
+        List<CollectiveEndpoint> e = listen(2);
+        GrpcTransport zero = e.get(0).join(0, ring(e));
+        GrpcTransport one = e.get(1).join(1, ring(e));
+        long bytes = 0;
+        for (int part = 0; part < 8; part++) {
+            // Up to 4 MiB: a message over many HTTP/2 frames and Netty buffers.
+            ByteBuffer data = Ranks.input(DType.F32, 1L << (2 * part + 6), part, 1);
+            one.send(0, new ChunkTag(0, 0, 0, part), data, WAIT);
+            ByteBuffer got = zero.receive(1, new ChunkTag(0, 0, 0, part), WAIT);
+            assertEquals(data, got, "part " + part);
+            zero.release(got);
+            bytes += data.remaining();
+        }
+        assertEquals(bytes, e.get(0).marshaller().payloadBytesViaByteBuffer());
+        assertEquals(0, e.get(0).marshaller().payloadBytesViaRead());
+    }
+
+    @Test
     void aRingWithoutThisEndpointsAddressIsRefusedNamingBoth() throws Exception {
         CollectiveEndpoint e = listen(GrpcTransportSettings.defaults());
         InetSocketAddress elsewhere = new InetSocketAddress("127.0.0.1", e.localAddress().getPort() == 1 ? 2 : 1);
