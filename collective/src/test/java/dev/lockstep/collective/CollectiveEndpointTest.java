@@ -245,6 +245,21 @@ class CollectiveEndpointTest {
     }
 
     @Test
+    void closingAJoinedEndpointClosesItsTransport() throws Exception {
+        List<CollectiveEndpoint> e = listen(2);
+        GrpcTransport zero = e.get(0).join(0, ring(e));
+        GrpcTransport one = e.get(1).join(1, ring(e));
+        e.get(1).close();
+        CollectiveException x = assertThrows(CollectiveException.class,
+                () -> zero.receive(1, new ChunkTag(0, 0, 0, 0), WAIT));
+        assertEquals("rank 1 (" + address(e.get(1)) + ") closed its transport", x.getMessage());
+        CollectiveException closed = assertThrows(CollectiveException.class,
+                () -> one.send(0, new ChunkTag(0, 0, 0, 0), ByteBuffer.allocate(4), WAIT));
+        assertEquals(CollectiveException.Kind.CLOSED, closed.kind());
+        one.close(); // idempotent
+    }
+
+    @Test
     void aPeerThatClosesBeforeTheJoinDoesNotWaitForItAndIsSeenClosedAfterIt() throws Exception {
         List<CollectiveEndpoint> e = listen(2);
         GrpcTransport one = e.get(1).join(1, ring(e));
