@@ -14,17 +14,21 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes and reads {@code lockstep.v1.Chunk} (field 1: header, field 2: data) without a protobuf message
  * around the payload. Outbound the payload is drained from the caller's buffer straight into the framer's
- * (Netty) output; inbound it is copied once, from Netty's buffers into a pooled heap buffer.
+ * (Netty) output; inbound it is copied once, from Netty's buffers into a pooled heap buffer (see
+ * {@link #readPayload}).
  */
 final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
     private static final int HEADER_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private static final int DATA_TAG = (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     private final BufferPool pool;
+    private final LongAdder viaByteBuffer = new LongAdder();
+    private final LongAdder viaRead = new LongAdder();
 
     ChunkMarshaller(BufferPool pool) {
         this.pool = pool;
@@ -99,24 +103,42 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
         return length;
     }
 
+    /**
+     * The payload, copied once into a pooled buffer: straight out of the stream's own (Netty's) buffers
+     * where it offers them ({@link HasByteBuffer}, gRPC-Java 1.39+), else through {@code read} into the
+     * pooled buffer's array. Either way no intermediate {@code byte[]}.
+     */
     private ByteBuffer readPayload(InputStream in, int length) throws IOException {
         ByteBuffer data = pool.take(length);
+        int got = 0;
         if (in instanceof HasByteBuffer hb && hb.byteBufferSupported()) {
-            while (data.hasRemaining()) {
+            while (got < length) {
                 ByteBuffer src = hb.getByteBuffer();
                 if (src == null || !src.hasRemaining()) {
                     break;
                 }
-                int n = Math.min(src.remaining(), data.remaining());
-                data.put(src.slice(src.position(), n));
+                int n = Math.min(src.remaining(), length - got);
+                data.put(got, src, src.position(), n);
                 in.skipNBytes(n);
+                got += n;
             }
+            viaByteBuffer.add(got);
         }
-        int got = data.position();
-        if (in.readNBytes(data.array(), got, length - got) != length - got) {
+        if (in.readNBytes(data.array(), data.arrayOffset() + got, length - got) != length - got) {
             throw new IOException("truncated chunk payload: expected " + length + " bytes");
         }
+        viaRead.add(length - got);
         return data.clear();
+    }
+
+    /** Payload bytes copied out of the streams' own buffers ({@link HasByteBuffer}). */
+    long payloadBytesViaByteBuffer() {
+        return viaByteBuffer.sum();
+    }
+
+    /** Payload bytes copied through {@link InputStream#read(byte[], int, int)} (the fallback). */
+    long payloadBytesViaRead() {
+        return viaRead.sum();
     }
 
     /** The framed message: a small header prefix, then the caller's payload, drained without a copy. */

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class CollectiveEndpoint implements AutoCloseable {
     private final GrpcTransportSettings settings;
     private final BufferPool pool;
+    private final ChunkMarshaller marshaller;
     private final MethodDescriptor<WireChunk, SendSummary> send;
     private final InboundHandler inbound = new InboundHandler();
     private final Server server;
@@ -40,8 +41,9 @@ public final class CollectiveEndpoint implements AutoCloseable {
     private CollectiveEndpoint(InetSocketAddress listen, GrpcTransportSettings settings) throws IOException {
         this.settings = settings;
         this.pool = new BufferPool(settings.receivePoolBytes());
+        this.marshaller = new ChunkMarshaller(pool);
         this.send = CollectiveGrpc.getSendMethod()
-                .toBuilder(new ChunkMarshaller(pool), ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
+                .toBuilder(marshaller, ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
                 .build();
         this.server = NettyServerBuilder.forAddress(listen)
                 .directExecutor()
@@ -202,6 +204,10 @@ public final class CollectiveEndpoint implements AutoCloseable {
 
     MethodDescriptor<WireChunk, SendSummary> sendMethod() {
         return send;
+    }
+
+    ChunkMarshaller marshaller() {
+        return marshaller;
     }
 
     int parkedStreams() {

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * window is full, and nothing it sent is lost. At {@link #join} every parked stream is checked against
  * the world (rank and world-size headers) and either routed to the mailbox or refused.
  *
- * <p>Runs on Netty's threads ({@code directExecutor}); the locks are held only to hand a stream over.
+ * <p>Runs on Netty's threads ({@code directExecutor}). The locks are held only briefly, and contended only
+ * while a join or close hands the parked streams over.
  */
 final class InboundHandler implements ServerCallHandler<WireChunk, SendSummary> {
     /** More parked streams than any sane world has peers: something is reconnecting in a loop. */

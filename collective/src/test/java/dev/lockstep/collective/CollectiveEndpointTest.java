@@ -178,6 +178,25 @@ class CollectiveEndpointTest {
     }
 
     @Test
+    void inboundPayloadsAreCopiedStraightOutOfNettysBuffers() throws Exception {
+        List<CollectiveEndpoint> e = listen(2);
+        GrpcTransport zero = e.get(0).join(0, ring(e));
+        GrpcTransport one = e.get(1).join(1, ring(e));
+        long bytes = 0;
+        for (int part = 0; part < 8; part++) {
+            // Up to 4 MiB: a message over many HTTP/2 frames and Netty buffers.
+            ByteBuffer data = Ranks.input(DType.F32, 1L << (2 * part + 6), part, 1);
+            one.send(0, new ChunkTag(0, 0, 0, part), data, WAIT);
+            ByteBuffer got = zero.receive(1, new ChunkTag(0, 0, 0, part), WAIT);
+            assertEquals(data, got, "part " + part);
+            zero.release(got);
+            bytes += data.remaining();
+        }
+        assertEquals(bytes, e.get(0).marshaller().payloadBytesViaByteBuffer());
+        assertEquals(0, e.get(0).marshaller().payloadBytesViaRead());
+    }
+
+    @Test
     void aRingWithoutThisEndpointsAddressIsRefusedNamingBoth() throws Exception {
         CollectiveEndpoint e = listen(GrpcTransportSettings.defaults());
         InetSocketAddress elsewhere = new InetSocketAddress("127.0.0.1", e.localAddress().getPort() == 1 ? 2 : 1);
@@ -216,13 +235,28 @@ class CollectiveEndpointTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(failure != null, "rank 1 could still send to a closed endpoint after " + took);
-        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took); // well under the 20 s send deadline
         assertEquals(CollectiveException.Kind.PEER_FAILED, failure.kind(), failure.getMessage());
         assertEquals(0, failure.peerRank());
         assertEquals("rank 0 (" + address(e.get(0)) + ") failed: its stream from rank 1 ended: UNAVAILABLE (the "
                 + "collective endpoint at " + address(e.get(0)) + " closed before it joined a ring)",
                 failure.getMessage());
         assertThrows(IllegalStateException.class, () -> e.get(0).join(0, ring(e)));
+    }
+
+    @Test
+    void closingAJoinedEndpointClosesItsTransport() throws Exception {
+        List<CollectiveEndpoint> e = listen(2);
+        GrpcTransport zero = e.get(0).join(0, ring(e));
+        GrpcTransport one = e.get(1).join(1, ring(e));
+        e.get(1).close();
+        CollectiveException x = assertThrows(CollectiveException.class,
+                () -> zero.receive(1, new ChunkTag(0, 0, 0, 0), WAIT));
+        assertEquals("rank 1 (" + address(e.get(1)) + ") closed its transport", x.getMessage());
+        CollectiveException closed = assertThrows(CollectiveException.class,
+                () -> one.send(0, new ChunkTag(0, 0, 0, 0), ByteBuffer.allocate(4), WAIT));
+        assertEquals(CollectiveException.Kind.CLOSED, closed.kind());
+        one.close(); // idempotent
     }
 
     @Test
