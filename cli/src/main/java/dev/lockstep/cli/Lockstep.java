@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
         description = "Synchronous-SGD training on the JVM.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
-                InspectCommand.class, ValidateCommand.class, WorkerCommand.class, AutoComplete.GenerateCompletion.class})
+                InspectCommand.class, ValidateCommand.class, WorkerCommand.class, LocalCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Lockstep {
     public static final int OK = 0;
     public static final int RUNTIME_FAILURE = 1;

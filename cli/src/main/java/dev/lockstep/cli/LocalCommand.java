@@ -1,0 +1,120 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.coordinator.Coordinator;
+import dev.lockstep.coordinator.CoordinatorConfig;
+import dev.lockstep.coordinator.CoordinatorServer;
+import dev.lockstep.estimator.Estimator;
+import dev.lockstep.estimator.Replica;
+import dev.lockstep.estimator.job.JobBuilder;
+import dev.lockstep.job.JobSpec;
+import dev.lockstep.proto.v1.SubmitRequest;
+import dev.lockstep.proto.v1.SubmitResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lockstep local --workers N JOB.yaml}: a coordinator in this process and N worker processes on
+ * this machine, over loopback; follows the job as {@code lockstep train} reports training and exits with
+ * its outcome. Every process it started is stopped, by pid, when it ends: on success, failure or a signal.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"Train the job on N worker processes on this machine, with a coordinator in this process.",
+                "The result equals `lockstep train` on the same spec (the same global batches, summed gradients).",
+                "Exit codes: 0 the job succeeded, 1 it failed (the reason names the rank and address), 2 a bad "
+                        + "spec or flag, 130/143 stopped by SIGINT/SIGTERM (the job is cancelled)."})
+final class LocalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job spec (YAML).")
+    Path job;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker processes (default: the spec's "
+            + "distributed.workers).")
+    Integer workers;
+
+    @Option(names = "--device", description = "Run every worker on this device instead of the job's.")
+    String device;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "The coordinator's state and the workers' "
+            + "logs (default: a new directory under the system temp directory).")
+    Path stateDir;
+
+    @Option(names = "--heartbeat-timeout", defaultValue = "10", paramLabel = "SECONDS",
+            description = "A worker silent this long fails (or restarts) the job (default ${DEFAULT-VALUE}).")
+    long heartbeatSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (workers != null && workers < 1) {
+            throw new UsageProblem("--workers: expected a positive number of worker processes, got " + workers);
+        }
+        if (heartbeatSeconds < 1) {
+            throw new UsageProblem("--heartbeat-timeout: expected a positive number of seconds, got " + heartbeatSeconds);
+        }
+        if (!Files.isRegularFile(job)) {
+            throw new UsageProblem("JOB.yaml " + job + " does not exist or is not a file");
+        }
+        JobSpec parsed = JobSpec.load(job);
+        int n = workers != null ? workers : parsed.distributed().workers();
+        // Every check `train` makes, for this world size, before any process starts.
+        JobBuilder.build(parsed, new Replica(0, n));
+        Path dir = stateDir != null ? stateDir : Files.createTempDirectory("lockstep-local-");
+        Coordinator coordinator = Coordinator.open(dir.resolve("coordinator"),
+                CoordinatorConfig.of(Estimator.VERSION).withHeartbeatDeadline(Duration.ofSeconds(heartbeatSeconds)),
+                Clock.systemUTC());
+        try (GracefulStop stop = GracefulStop.install(err);
+             CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null)) {
+            SubmitResponse submitted = coordinator.submit(SubmitRequest.newBuilder()
+                    .setSpecYaml(Files.readString(job)).setBaseDir(job.toAbsolutePath().getParent().toString())
+                    .setWorldSize(n).build());
+            String jobId = submitted.getJobId();
+            try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), Optional.ofNullable(device),
+                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n)) {
+                out.printf(Locale.ROOT, "job %s: coordinator at %s, %d workers (pids %s), logs in %s%n", jobId,
+                        server.address(), n, procs.pids(), dir.resolve("logs"));
+                out.flush();
+                int code = JobFollower.follow(coordinator, jobId, out, err, System.console() != null, stop, procs);
+                if (stop.getAsBoolean()) {
+                    cancel(coordinator, jobId);
+                    procs.awaitExit(Duration.ofSeconds(15));
+                    err.printf(Locale.ROOT, "lockstep: stopped by %s; job %s cancelled%n", stop.received(), jobId);
+                    return stop.exitCode();
+                }
+                if (code != Lockstep.OK) {
+                    procs.awaitExit(Duration.ofSeconds(15));
+                    procs.failureTails(15).forEach(err::println);
+                } else {
+                    procs.awaitExit(Duration.ofSeconds(30));
+                }
+                return code;
+            }
+        }
+    }
+
+    private static void cancel(Coordinator coordinator, String jobId) {
+        try {
+            coordinator.cancel(jobId);
+        } catch (RuntimeException alreadyEnded) {
+            // nothing left to cancel
+        }
+    }
+
+    static Path tempDir() throws IOException {
+        return Files.createTempDirectory("lockstep-local-");
+    }
+}

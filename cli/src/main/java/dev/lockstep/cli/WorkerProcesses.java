@@ -1,0 +1,163 @@
+package dev.lockstep.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker processes {@code lockstep local} starts on this machine: each a JVM like this one running
+ * {@code lockstep worker --coordinator ...}, with its output in its own log file. A worker that dies
+ * while its job still runs is replaced (the coordinator decides whether the job restarts or fails, as
+ * a cluster's scheduler would restart a pod), at most {@code maxReplacements} times. {@link #close}
+ * stops every process still running, by pid: politely, then forcibly after a bounded wait.
+ */
+final class WorkerProcesses implements AutoCloseable {
+    private final List<String> command;
+    private final Path logDir;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+    private final int maxReplacements;
+    private int replacements;
+
+    private WorkerProcesses(List<String> command, Path logDir, int maxReplacements) {
+        this.command = command;
+        this.logDir = logDir;
+        this.maxReplacements = maxReplacements;
+    }
+
+    /** Starts {@code n} workers of the coordinator at {@code coordinator}; their logs go to {@code logDir}. */
+    static WorkerProcesses start(int n, String coordinator, Optional<String> device, Path logDir, int maxReplacements) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Lockstep.class.getName());
+        cmd.add("worker");
+        cmd.add("--coordinator");
+        cmd.add(coordinator);
+        device.ifPresent(d -> {
+            cmd.add("--device");
+            cmd.add(d);
+        });
+        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), logDir, maxReplacements);
+        try {
+            Files.createDirectories(logDir);
+            for (int i = 0; i < n; i++) {
+                w.spawn();
+            }
+        } catch (IOException | RuntimeException e) {
+            w.close();
+            throw e instanceof IOException io ? new UncheckedIOException("starting worker processes: "
+                    + io.getMessage(), io) : (RuntimeException) e;
+        }
+        return w;
+    }
+
+    private void spawn() throws IOException {
+        Path log = logDir.resolve("worker-" + processes.size() + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+        processes.add(pb.start());
+        logs.add(log);
+    }
+
+    /** The pids of every process started so far, live or not. */
+    List<Long> pids() {
+        return processes.stream().map(Process::pid).toList();
+    }
+
+    List<Path> logs() {
+        return List.copyOf(logs);
+    }
+
+    /**
+     * Replaces every worker that exited with a failure since the last call, while replacements remain;
+     * returns how many it started. A worker that exited 0 finished its part of the job.
+     */
+    synchronized int replaceFailed() {
+        int started = 0;
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
+            if (!p.isAlive() && p.exitValue() != 0 && !replaced.contains(i) && replacements < maxReplacements) {
+                replaced.add(i);
+                replacements++;
+                try {
+                    spawn();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("restarting a worker process: " + e.getMessage(), e);
+                }
+                started++;
+            }
+        }
+        return started;
+    }
+
+    private final java.util.Set<Integer> replaced = new java.util.HashSet<>();
+
+    /** The last {@code lines} lines of the log of each worker that exited with a failure, for the report. */
+    List<String> failureTails(int lines) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
+            if (!p.isAlive() && p.exitValue() != 0) {
+                out.add("worker " + i + " (pid " + p.pid() + ") exited with " + p.exitValue() + "; the end of "
+                        + logs.get(i) + ":");
+                try {
+                    List<String> all = Files.readAllLines(logs.get(i), StandardCharsets.UTF_8);
+                    all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> out.add("  " + l));
+                } catch (IOException e) {
+                    out.add("  (cannot read it: " + e.getMessage() + ")");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits up to {@code within} for every worker to exit on its own. */
+    boolean awaitExit(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (Process p : processes) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops every live worker by pid: SIGTERM, then SIGKILL for any still alive after 10 s. */
+    @Override
+    public synchronized void close() {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroy();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
