@@ -182,6 +182,32 @@ class CoordinatorCommandsTest {
     }
 
     @Test
+    void followReconnectsWhenTheCoordinatorRestartsOnTheSamePort() throws Exception {
+        String job = submitNoWait();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CompletableFuture<Integer> follow = CompletableFuture.supplyAsync(() -> CoordinatorClient.follow(address, job,
+                new PrintWriter(out, true), new PrintWriter(err, true), false));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!out.toString().contains("submitted") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        int port = server.port();
+        server.close();
+        server = CoordinatorServer.start(Coordinator.open(dir.resolve("state"), CoordinatorConfig.of(Lockstep.VERSION),
+                InstantSource.system()), "127.0.0.1", port, null);
+        try (FakeWorker w = new FakeWorker(port, "127.0.0.1:7105")) {
+            w.register(job).ready();
+            for (long step = 1; step <= 5; step++) {
+                w.commit(step);
+            }
+        }
+        assertEquals(Lockstep.OK, follow.get(20, TimeUnit.SECONDS), err.toString());
+        assertTrue(err.toString().contains("reconnecting from event 2"), err.toString());
+        assertTrue(out.toString().contains("step 4/5"), out.toString());
+        assertTrue(out.toString().strip().endsWith("SUCCEEDED at step 5: every rank committed the last step, 5"), out.toString());
+    }
+
+    @Test
     void followReturns1AndPrintsTheReasonWhenAWorkerReportsAFailure() throws Exception {
         String job = submitNoWait();
         StringWriter out = new StringWriter(), err = new StringWriter();
