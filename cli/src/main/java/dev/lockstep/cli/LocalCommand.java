@@ -3,13 +3,11 @@ package dev.lockstep.cli;
 import dev.lockstep.coordinator.Coordinator;
 import dev.lockstep.coordinator.CoordinatorConfig;
 import dev.lockstep.coordinator.CoordinatorServer;
-import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Replica;
 import dev.lockstep.estimator.job.JobBuilder;
 import dev.lockstep.job.JobSpec;
 import dev.lockstep.proto.v1.SubmitRequest;
 import dev.lockstep.proto.v1.SubmitResponse;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +73,7 @@ final class LocalCommand implements Callable<Integer> {
         JobBuilder.build(parsed, new Replica(0, n));
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("lockstep-local-");
         Coordinator coordinator = Coordinator.open(dir.resolve("coordinator"),
-                CoordinatorConfig.of(Estimator.VERSION).withHeartbeatDeadline(Duration.ofSeconds(heartbeatSeconds)),
+                CoordinatorConfig.of(Lockstep.VERSION).withHeartbeatDeadline(Duration.ofSeconds(heartbeatSeconds)),
                 Clock.systemUTC());
         try (GracefulStop stop = GracefulStop.install(err);
              CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null)) {
@@ -84,13 +82,14 @@ final class LocalCommand implements Callable<Integer> {
                     .setWorldSize(n).build());
             String jobId = submitted.getJobId();
             try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), Optional.ofNullable(device),
-                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n)) {
+                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n);
+                 CoordinatorClient client = CoordinatorClient.connect(server.address());
+                 Supervisor supervisor = new Supervisor(coordinator, jobId, procs, stop)) {
                 out.printf(Locale.ROOT, "job %s: coordinator at %s, %d workers (pids %s), logs in %s%n", jobId,
                         server.address(), n, procs.pids(), dir.resolve("logs"));
                 out.flush();
-                int code = JobFollower.follow(coordinator, jobId, out, err, System.console() != null, stop, procs);
+                int code = client.follow(jobId, out, err, System.console() != null);
                 if (stop.getAsBoolean()) {
-                    cancel(coordinator, jobId);
                     procs.awaitExit(Duration.ofSeconds(15));
                     err.printf(Locale.ROOT, "lockstep: stopped by %s; job %s cancelled%n", stop.received(), jobId);
                     return stop.exitCode();
@@ -106,6 +105,42 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Beside the follower: replaces a worker process that died while its job runs (the coordinator decides
+     * whether the job restarts), and cancels the job on SIGINT/SIGTERM so the follower ends. Every 200 ms.
+     */
+    private static final class Supervisor implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("lockstep-local-supervisor").factory());
+
+        Supervisor(Coordinator coordinator, String jobId, WorkerProcesses procs, GracefulStop stop) {
+            boolean[] cancelled = {false};
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    if (stop.getAsBoolean() && !cancelled[0]) {
+                        cancelled[0] = true;
+                        cancel(coordinator, jobId);
+                    } else if (!cancelled[0] && !ended(coordinator.status(jobId).getState())) {
+                        procs.replaceFailed();
+                    }
+                } catch (RuntimeException e) {
+                    // the next tick tries again; the follower reports the job's outcome either way
+                }
+            }, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        private static boolean ended(dev.lockstep.proto.v1.JobState s) {
+            return s == dev.lockstep.proto.v1.JobState.SUCCEEDED || s == dev.lockstep.proto.v1.JobState.FAILED
+                    || s == dev.lockstep.proto.v1.JobState.CANCELLED;
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
     private static void cancel(Coordinator coordinator, String jobId) {
         try {
             coordinator.cancel(jobId);
@@ -114,7 +149,4 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
-    static Path tempDir() throws IOException {
-        return Files.createTempDirectory("lockstep-local-");
-    }
 }

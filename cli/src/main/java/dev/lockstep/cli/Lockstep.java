@@ -10,11 +10,15 @@ import picocli.CommandLine.Command;
  * The {@code lockstep} command. Exit codes: 0 success, 2 usage or job-spec error, 1 runtime failure.
  * Flags, the environment and job specs are read here and nowhere below (DESIGN.md).
  */
-@Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep 0.1.0",
+@Command(name = "lockstep", mixinStandardHelpOptions = true, version = "lockstep " + Lockstep.VERSION,
         description = "Synchronous-SGD training on the JVM.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
-                InspectCommand.class, ValidateCommand.class, WorkerCommand.class, LocalCommand.class, AutoComplete.GenerateCompletion.class})
+                InspectCommand.class, ValidateCommand.class, LocalCommand.class, CoordinatorCommand.class,
+                WorkerCommand.class, SubmitCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class,
+                ListCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Lockstep {
+    /** The version workers report when they register; the coordinator accepts only its own. */
+    public static final String VERSION = "0.1.0";
     public static final int OK = 0;
     public static final int RUNTIME_FAILURE = 1;
     public static final int USAGE = 2;
@@ -35,6 +39,10 @@ public final class Lockstep {
             if (isUsageProblem(e)) {
                 err.println("lockstep: " + e.getMessage());
                 return USAGE;
+            }
+            if (e instanceof CoordinatorProblem) {
+                err.println("lockstep: " + commandLine.getCommandName() + ": " + e.getMessage());
+                return RUNTIME_FAILURE;
             }
             return Failures.report(err, commandLine.getCommandName(), e);
         });

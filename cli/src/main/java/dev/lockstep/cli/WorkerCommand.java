@@ -1,6 +1,5 @@
 package dev.lockstep.cli;
 
-import dev.lockstep.estimator.Estimator;
 import dev.lockstep.estimator.Listener;
 import dev.lockstep.job.JobSpec;
 import dev.lockstep.worker.ReduceStats;
@@ -62,7 +61,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        WorkerConfig config = WorkerConfig.of(coordinator, Estimator.VERSION).withListenHost(host)
+        WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withListenHost(host)
                 .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;

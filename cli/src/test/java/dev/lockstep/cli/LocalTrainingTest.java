@@ -167,4 +167,34 @@ class LocalTrainingTest {
             }
         }
     }
+
+    @Test
+    void theTwoInputEncoderDecoderTrainsOnTwoWorkersToTheTokenAccuracyOfOneProcess(@TempDir Path dir) throws Exception {
+        String example = Files.readString(Path.of("../examples/seq2seq-gru.yaml"));
+        java.util.function.Function<String, String> shortened = model -> example.replace("steps: 1500", "steps: 200")
+                .replace("every_steps: 500", "every_steps: 200").replace("dir: runs/seq2seq-gru", "dir: " + model);
+        CommandLineTest.Result one = CommandLineTest.run("train",
+                write(dir, "single.yaml", shortened.apply(dir.resolve("one").toString())).toString());
+        assertEquals(0, one.code(), one.err());
+        CommandLineTest.Result two = local(write(dir, "local.yaml", shortened.apply(dir.resolve("n").toString())),
+                dir.resolve("state"), "--workers", "2");
+        assertEquals(0, two.code(), two.out() + two.err());
+        double single = tokenAccuracy(one.out()), distributed = tokenAccuracy(two.out());
+        System.out.printf("seq2seq token accuracy: one process %.4f, two workers %.4f%n", single, distributed);
+        assertTrue(single > 0.5, "one process learned: " + single);
+        assertEquals(single, distributed, 0.005, "token accuracy of 2 workers vs 1 process");
+        double diff = maxRelativeDifference(newest(dir.resolve("n")), newest(dir.resolve("one")));
+        assertTrue(diff <= 1e-4, "seq2seq parameters, 2 workers vs 1 process: max relative difference " + diff);
+    }
+
+    /** The last token_accuracy that `train` or `local` printed. */
+    static double tokenAccuracy(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("token_accuracy[ =]+([0-9.]+)").matcher(out);
+        double last = Double.NaN;
+        while (m.find()) {
+            last = Double.parseDouble(m.group(1));
+        }
+        assertTrue(!Double.isNaN(last), "no token_accuracy in: " + out);
+        return last;
+    }
 }

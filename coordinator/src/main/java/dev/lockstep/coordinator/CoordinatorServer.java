@@ -22,6 +22,8 @@ public final class CoordinatorServer implements AutoCloseable {
     private final Coordinator coordinator;
     private final Server server;
     private final String host;
+    /** Kept from the start: the server no longer answers getPort() once it has terminated. */
+    private final int port;
     private final ScheduledExecutorService ticker;
     private volatile RuntimeException lastTickFailure;
 
@@ -29,6 +31,7 @@ public final class CoordinatorServer implements AutoCloseable {
         this.coordinator = coordinator;
         this.server = server;
         this.host = host;
+        this.port = server.getPort();
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lockstep-coordinator-ticker");
             t.setDaemon(true);
@@ -74,7 +77,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     /** The port the server listens on (the ephemeral one when started with port 0). */
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     public String host() {

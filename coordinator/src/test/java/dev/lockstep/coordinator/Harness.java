@@ -74,6 +74,10 @@ final class Harness implements AutoCloseable {
         return CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
+    CoordinatorGrpc.CoordinatorStub asyncStub() {
+        return CoordinatorGrpc.newStub(channel);
+    }
+
     SubmitResponse submit(int worldSize) {
         return submit(SPEC, worldSize);
     }
