@@ -40,9 +40,7 @@ final class JobFollower {
 
     /** Follows {@code jobId} to its end; returns 0 if it SUCCEEDED, 1 if it FAILED or was CANCELLED. */
     int follow(String jobId, boolean terminal, boolean timestamps) {
-        this.terminal = terminal && !timestamps;
-        this.timestamps = timestamps;
-        trainSteps = client.status(jobId).getTrainSteps();
+        configure(terminal, timestamps, client.status(jobId).getTrainSteps());
         long next = 0;
         int failures = 0;
         JobStatus end = null;
@@ -87,9 +85,16 @@ final class JobFollower {
         return finish(end);
     }
 
+    /** How events print: a bar on a terminal (never with timestamps), the job's length for the bar and ETA. */
+    void configure(boolean terminal, boolean timestamps, long trainSteps) {
+        this.terminal = terminal && !timestamps;
+        this.timestamps = timestamps;
+        this.trainSteps = trainSteps;
+    }
+
     /** Prints the kept events of {@code jobId} once (no follow), with their times. */
     void printLog(String jobId) {
-        this.timestamps = true;
+        configure(false, true, 0);
         try {
             Iterator<JobEvent> events = client.watch(jobId, 0, false);
             while (events.hasNext()) {

@@ -42,6 +42,9 @@ final class SubmitCommand implements Callable<Integer> {
             throw new UsageProblem("--workers " + workers + ": expected 1 or more (leave it out for the spec's "
                     + "distributed.workers)");
         }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageProblem("JOB.yaml " + file + " does not exist or is not a file");
+        }
         String text;
         try {
             text = Files.readString(file);
