@@ -110,6 +110,13 @@ final class Enrolment {
             throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " is " + job.describeState()
                     + "; rank " + member.rank + " cannot report ready");
         }
+        if (request.getTrainSteps() > 0 && job.trainSteps.isPresent()
+                && job.trainSteps.getAsLong() != request.getTrainSteps()) {
+            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + member.rank + " of job " + job.id
+                    + " trains to step " + request.getTrainSteps() + " but the job ends at step "
+                    + job.trainSteps.getAsLong() + " (train.steps, or what the first ready rank computed from "
+                    + "train.epochs)");
+        }
         Instant now = c.now();
         Membership m = job.membership;
         Optional<String> refusal = m.ready(member, request.getModelFingerprint(), request.getStartStep());
@@ -119,6 +126,9 @@ final class Enrolment {
                     + " disagrees with the first ready rank: " + refusal.get() + "; rank " + member.rank + " is free again";
             job.event(now, why);
             throw new CoordinatorException(FAILED_PRECONDITION, why);
+        }
+        if (request.getTrainSteps() > 0 && job.trainSteps.isEmpty()) {
+            job.trainSteps = java.util.OptionalLong.of(request.getTrainSteps());
         }
         member.lastSeen = now;
         job.event(now, "rank " + member.rank + " ready: model " + member.fingerprint + ", start step "

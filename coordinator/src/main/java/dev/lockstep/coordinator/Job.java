@@ -18,7 +18,11 @@ final class Job {
     final String hash;
     final int worldSize;
     /** The spec's {@code train.steps}: the job succeeds when every rank has committed it. */
-    final OptionalLong trainSteps;
+    /**
+     * The global step the job ends at: the spec's {@code train.steps}, or for a spec that trains for
+     * {@code train.epochs} what the ready workers computed from their data (the coordinator reads none).
+     */
+    OptionalLong trainSteps;
     final long logEverySteps;
     final int maxRestarts;
     final EventLog events = new EventLog();

@@ -142,4 +142,23 @@ class ReadinessTest {
                 request.setAddress("127.0.0.1:7002").setJobHash("sha256:feed").build()));
         assertTrue(e.getStatus().getDescription().contains("sha256:feed"), e.getStatus().getDescription());
     }
+
+    @Test
+    void aSpecThatTrainsForEpochsEndsAtTheStepTheReadyWorkersComputedAndTheyMustAgree() {
+        String spec = Harness.SPEC.replaceFirst("steps: 5", "epochs: 2");
+        assertTrue(spec.contains("epochs: 2"), spec);
+        SubmitResponse job = h.submit(spec, 2);
+        assertEquals(0, status(job.getJobId()).getTrainSteps(), "unknown until a worker computes it from its data");
+        registerAnywhere("127.0.0.1:7001");
+        registerAnywhere("127.0.0.1:7002");
+        h.stub().workerReady(WorkerReadyRequest.newBuilder().setJobId(job.getJobId()).setRank(0)
+                .setModelFingerprint(Harness.FINGERPRINT).setTrainSteps(6).build());
+        assertEquals(6, status(job.getJobId()).getTrainSteps());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> h.stub().workerReady(
+                WorkerReadyRequest.newBuilder().setJobId(job.getJobId()).setRank(1)
+                        .setModelFingerprint(Harness.FINGERPRINT).setTrainSteps(7).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("rank 1 of job " + job.getJobId()
+                + " trains to step 7 but the job ends at step 6"), e.getStatus().getDescription());
+    }
 }

@@ -88,7 +88,8 @@ final class Attempt {
             self[0] = estimator;
             TrainingStart start = estimator.prepareTraining(job.train());
             heartbeats.adopt(link.ready(WorkerReadyRequest.newBuilder().setJobId(jobId).setRank(rank)
-                    .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step()).build())
+                    .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step())
+                    .setTrainSteps(job.trainSteps()).build())
                     .getMembership());
             Membership ring = awaitRing(heartbeats);
             if (ring == null) {
