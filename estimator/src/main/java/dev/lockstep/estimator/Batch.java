@@ -8,8 +8,10 @@ import java.util.Set;
 /** One batch of named features and labels (a multi-input model simply has several features). */
 public record Batch(Map<String, HostTensor> features, Map<String, HostTensor> labels) {
     public Batch {
-        features = Map.copyOf(features);
-        labels = Map.copyOf(labels);
+        // Sorted by name, never Map.copyOf: its iteration order is unspecified and changes between JVMs,
+        // and the traced programs take their inputs in this order, so two workers traced different graphs.
+        features = SortedMaps.copyOf(features);
+        labels = SortedMaps.copyOf(labels);
         if (features.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one feature");
         }

@@ -87,10 +87,14 @@ final class Attempt {
             estimator = b.build();
             self[0] = estimator;
             TrainingStart start = estimator.prepareTraining(job.train());
-            heartbeats.adopt(link.ready(WorkerReadyRequest.newBuilder().setJobId(jobId).setRank(rank)
-                    .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step())
-                    .setTrainSteps(job.trainSteps()).build())
-                    .getMembership());
+            try {
+                heartbeats.adopt(link.ready(WorkerReadyRequest.newBuilder().setJobId(jobId).setRank(rank)
+                        .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step())
+                        .setTrainSteps(job.trainSteps()).build()).getMembership());
+            } catch (WorkerException refused) {
+                // This worker's model, resume step or length differs from the job's: trying again cannot help.
+                return new Result(new Outcome(Outcome.Kind.FAILED, jobId, refused.getMessage()), jobId, null);
+            }
             Membership ring = awaitRing(heartbeats);
             if (ring == null) {
                 return ended(jobId, heartbeats, null);
