@@ -160,14 +160,18 @@ for n in worlds:
     ls = {j["bytes"]: j for j in map(json.loads, open(f"{out}/lockstep-{n}.jsonl"))}
     gl = {j["bytes"]: j for j in map(json.loads, open(f"{out}/gloo-{n}.jsonl"))}
     print(f"N = {n}\n")
-    print("| bytes | lockstep busbw GB/s | gloo busbw GB/s | lockstep / gloo | lockstep % of duplex/direction |")
-    print("|---|---|---|---|---|")
+    print("| bytes | lockstep busbw GB/s | gloo busbw GB/s | lockstep / gloo | lockstep % of duplex/direction "
+          "| lockstep ms/op mean (median) | gloo ms/op | lockstep rank-0 CPU cores |")
+    print("|---|---|---|---|---|---|---|---|")
     for b in sorted(ls):
         l = ls[b]["busbw_GBps"]
         g = gl[b]["busbw_GBps"] if b in gl else None
         ratio = f"{l / g:.2f}" if g else "–"
         gs = f"{g:.3f}" if g is not None else "–"
-        print(f"| {size(b)} | {l:.3f} | {gs} | {ratio} | {100 * l / duplex:.0f}% |")
+        lat = f"{ls[b]['seconds_per_op'] * 1e3:.3f} ({ls[b]['median_seconds'] * 1e3:.3f})"
+        glat = f"{gl[b]['us'] / 1e3:.3f}" if b in gl else "–"
+        cores = f"{ls[b]['rank0_cpu_cores']:.2f}" if "rank0_cpu_cores" in ls[b] else "–"
+        print(f"| {size(b)} | {l:.3f} | {gs} | {ratio} | {100 * l / duplex:.0f}% | {lat} | {glat} | {cores} |")
     if 1024 in ls and 1024 in gl:
         print(f"\n1 KB latency, N = {n}: lockstep {ls[1024]['seconds_per_op'] * 1e3:.3f} ms mean "
               f"({ls[1024]['median_seconds'] * 1e3:.3f} ms median, {ls[1024]['algorithm'].lower()}), "

@@ -6,6 +6,7 @@ import dev.lockstep.collective.GrpcTransport;
 import dev.lockstep.collective.GrpcTransportSettings;
 import dev.lockstep.tensor.DType;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -18,7 +19,8 @@ import java.util.Locale;
 /**
  * One rank of an all-reduce bus-bandwidth measurement over {@link GrpcTransport}: start one process per
  * rank (bench/allreduce.sh does), each with the same peer list. Rank 0 prints one JSON line per size:
- * the mean time of an in-place f32 all-reduce and busbw = bytes / time · 2(N−1)/N, the convention of
+ * the mean time of an in-place f32 all-reduce (and the median, 90th percentile and longest, as rank 0
+ * saw them; rank 0's process CPU time over the measurement, in cores) and busbw = bytes / time · 2(N−1)/N, the convention of
  * nccl-tests and of /work/shared/bench/torch_ddp_bench.py.
  *
  * <pre>
@@ -30,7 +32,9 @@ import java.util.Locale;
  *
  * Every wait is bounded: the peers' servers must come up within 60 s, each all-reduce step has the
  * step timeout of {@link CollectiveOptions} (property {@code allreduce.stepTimeoutSeconds}, default 10),
- * and a watchdog ends the process after {@code allreduce.deadlineSeconds} (default 600).
+ * and a watchdog ends the process after {@code allreduce.deadlineSeconds} (default 600). Defaults are
+ * the library's; for experiments, {@code allreduce.partBytes}, {@code allreduce.flowControlWindowBytes} and
+ * {@code allreduce.onReadyThresholdBytes} override the part size and the transport's flow control.
  */
 public final class AllReduceBench {
     static final String DEFAULT_SIZES = "1K,4K,16K,64K,256K,1M,4M,16M,64M";
@@ -65,8 +69,14 @@ public final class AllReduceBench {
             }
         });
 
-        CollectiveOptions options = CollectiveOptions.defaults().withStepTimeout(stepTimeout);
-        try (GrpcTransport transport = GrpcTransport.bind(rank, world, peers.get(rank), GrpcTransportSettings.defaults())) {
+        CollectiveOptions options = CollectiveOptions.defaults().withStepTimeout(stepTimeout)
+                .withPartBytes(Integer.getInteger("allreduce.partBytes", CollectiveOptions.DEFAULT_PART_BYTES));
+        GrpcTransportSettings d = GrpcTransportSettings.defaults();
+        GrpcTransportSettings settings = new GrpcTransportSettings(
+                Integer.getInteger("allreduce.flowControlWindowBytes", d.flowControlWindowBytes()), d.maxMessageBytes(),
+                Integer.getInteger("allreduce.onReadyThresholdBytes", d.onReadyThresholdBytes()), d.closeTimeout(),
+                d.receivePoolBytes());
+        try (GrpcTransport transport = GrpcTransport.bind(rank, world, peers.get(rank), settings)) {
             // connect() does not retry: wait (bounded) until every peer's server accepts TCP connections.
             for (int r = 0; r < world; r++) {
                 if (r != rank) {
@@ -76,57 +86,38 @@ public final class AllReduceBench {
             transport.connect(peers);
             AllReducer reducer = new AllReducer(transport, options);
             ByteBuffer control = ByteBuffer.allocate(4 * 64).order(ByteOrder.LITTLE_ENDIAN);
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-            // Untimed pass over every size, so the JIT has compiled what all sizes use.
+            // Untimed pass over every size first (allreduce.warmupSeconds in all, default 4), so the JIT
+            // has compiled what all sizes use before anything is timed.
+            double warmSeconds = Double.parseDouble(System.getProperty("allreduce.warmupSeconds", "4"));
             for (long bytes : sizes) {
-                ByteBuffer data = buffer(bytes);
-                int warm = (int) Math.max(2, Math.min(1000, (64L << 20) / bytes));
-                for (int i = 0; i < warm; i++) {
-                    reducer.reduceBucket(0, DType.F32, data);
-                }
+                repeat(reducer, control, rank, buffer(bytes), warmSeconds / sizes.size(), maxIters, 2);
             }
             for (long bytes : sizes) {
                 ByteBuffer data = buffer(bytes);
-                // Timed in batches; after each, an untimed control all-reduce carries rank 0's decision
-                // (go on or stop), so every rank runs the same number of operations.
-                int probe = bytes >= (16 << 20) ? 2 : 10;
-                long t0 = System.nanoTime();
-                for (int i = 0; i < probe; i++) {
-                    reducer.reduceBucket(0, DType.F32, data);
-                }
-                double estimate = (System.nanoTime() - t0) / 1e9 / probe;
-                int batch = agree(reducer, control, rank,
-                        (int) Math.max(1, Math.min(maxIters, Math.ceil(0.1 / estimate))));
-                long[] each = new long[maxIters + batch];
-                int iters = 0;
-                long timedNanos = 0;
-                while (true) {
-                    long start = System.nanoTime();
-                    long last = start;
-                    for (int i = 0; i < batch; i++) {
-                        reducer.reduceBucket(0, DType.F32, data);
-                        long now = System.nanoTime();
-                        each[iters++] = now - last;
-                        last = now;
-                    }
-                    timedNanos += last - start;
-                    boolean more = timedNanos < minSeconds * 1e9 && iters + batch <= maxIters || iters < 5;
-                    if (agree(reducer, control, rank, more ? 1 : 0) == 0) {
-                        break;
-                    }
-                }
+                long cpu0 = os.getProcessCpuTime();
+                long wall0 = System.nanoTime();
+                long[] each = repeat(reducer, control, rank, data, minSeconds, maxIters, 5);
+                // This process's CPU time over the same stretch: cores busy per core of wall time.
+                double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
+                int iters = each.length;
+                long timedNanos = Arrays.stream(each).sum();
                 double seconds = timedNanos / 1e9 / iters;
-                long[] sorted = Arrays.copyOf(each, iters);
+                long[] sorted = each.clone();
                 Arrays.sort(sorted);
                 double median = sorted[iters / 2] / 1e9;
+                double p90 = sorted[Math.min(iters - 1, (int) Math.ceil(0.9 * iters) - 1)] / 1e9;
+                double max = sorted[iters - 1] / 1e9;
                 if (rank == 0) {
                     double algbw = bytes / seconds / 1e9;
                     System.out.println(String.format(Locale.ROOT,
                             "{\"impl\":\"lockstep\",\"world\":%d,\"bytes\":%d,\"algorithm\":\"%s\",\"iters\":%d,"
-                                    + "\"seconds_per_op\":%.9f,\"median_seconds\":%.9f,\"algbw_GBps\":%.4f,"
-                                    + "\"busbw_GBps\":%.4f}",
-                            world, bytes, AllReducer.algorithmFor(world, bytes, options), iters, seconds, median,
-                            algbw, algbw * 2 * (world - 1) / world));
+                                    + "\"seconds_per_op\":%.9f,\"median_seconds\":%.9f,\"p90_seconds\":%.9f,\"max_seconds\":%.9f,"
+                                    + "\"algbw_GBps\":%.4f,"
+                                    + "\"busbw_GBps\":%.4f,\"rank0_cpu_cores\":%.3f}",
+                            world, bytes, AllReducer.algorithmFor(world, bytes, options), iters, seconds, median, p90, max,
+                            algbw, algbw * 2 * (world - 1) / world, cores));
                     System.out.flush();
                 }
             }
@@ -134,6 +125,41 @@ public final class AllReduceBench {
             reducer.reduceBucket(1, DType.F32, control);
         }
         watchdog.interrupt();
+    }
+
+    /**
+     * Runs all-reduces of {@code data} in batches until rank 0 has timed {@code seconds} of them (at least
+     * {@code minIters}, at most about {@code maxIters}); returns each operation's nanoseconds. After each
+     * batch an untimed control all-reduce carries rank 0's decision (go on or stop), and the batch size
+     * is rank 0's too, so every rank runs the same number of operations.
+     */
+    private static long[] repeat(AllReducer reducer, ByteBuffer control, int rank, ByteBuffer data, double seconds,
+            int maxIters, int minIters) {
+        int probe = data.remaining() >= (16 << 20) ? 2 : 10;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < probe; i++) {
+            reducer.reduceBucket(0, DType.F32, data);
+        }
+        double estimate = (System.nanoTime() - t0) / 1e9 / probe;
+        int batch = agree(reducer, control, rank, (int) Math.max(1, Math.min(maxIters, Math.ceil(0.1 / estimate))));
+        long[] each = new long[maxIters + batch + minIters];
+        int iters = 0;
+        long timed = 0;
+        while (true) {
+            long start = System.nanoTime();
+            long last = start;
+            for (int i = 0; i < batch; i++) {
+                reducer.reduceBucket(0, DType.F32, data);
+                long now = System.nanoTime();
+                each[iters++] = now - last;
+                last = now;
+            }
+            timed += last - start;
+            boolean more = timed < seconds * 1e9 && iters + batch <= maxIters || iters < minIters;
+            if (agree(reducer, control, rank, more ? 1 : 0) == 0) {
+                return Arrays.copyOf(each, iters);
+            }
+        }
     }
 
     /** Rank 0's {@code value} on every rank (a sum where the other ranks add zeros); exact below 2^24. */
