@@ -7,7 +7,7 @@
 #
 # Environment: SKIP_BUILD=1 reuses the last build; MVN_FLAGS (default -o) goes to the Maven wrapper;
 # MIN_SECONDS (default 0.5) timed seconds per size, MAX_ITERS (default 5000) operations per size at most,
-# SIZES the Lockstep sizes (default 1K,4K,...,64M); JAVA_OPTS extra JVM flags for every rank;
+# SIZES the Lockstep sizes (default 1K,4K,...,64M); WARMUP_SECONDS (default 30) untimed warm-up; JAVA_OPTS extra JVM flags for every rank;
 # RANK0_JAVA_OPTS extra JVM flags for rank 0 only (a flight recording, say); TORCH_BENCH the peer script.
 # Raw output (JSON lines, iperf3's JSON, logs) goes to bench/target/allreduce-<UTC time>/.
 # Needs: JDK 25, /usr/bin/python3 with torch (Debian: python3-torch libopenblas0-pthread), iperf3.
@@ -21,6 +21,9 @@ MIN_SECONDS=${MIN_SECONDS:-0.5}
 # torch_ddp_bench.py always measures 1K,16K,256K,1M,4M,16M,64M (200 iterations at most, 3 at 64M).
 SIZES=${SIZES:-1K,4K,16K,64K,256K,1M,4M,16M,64M}
 MAX_ITERS=${MAX_ITERS:-5000}
+# Untimed all-reduces before the sweep, spread over the sizes: on this loaded 2-vCPU machine C2 is still
+# compiling (and deoptimising) the Netty/gRPC paths 10-15 s in, so 4 s leaves the small sizes 3-10x slower.
+WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 RANK_TIMEOUT=300                          # seconds one benchmark process may run
 export OPENBLAS_NUM_THREADS=1
 
@@ -121,7 +124,7 @@ for N in $WORLDS; do
     # shellcheck disable=SC2086
     setsid timeout "$RANK_TIMEOUT" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
       --sun-misc-unsafe-memory-access=allow -Xmx1g ${JAVA_OPTS:-} $extra -cp "$CP" \
-      -Dallreduce.deadlineSeconds="$RANK_TIMEOUT" \
+      -Dallreduce.deadlineSeconds="$RANK_TIMEOUT" -Dallreduce.warmupSeconds="$WARMUP_SECONDS" \
       dev.lockstep.bench.AllReduceBench "$r" "$N" "$PEERS" "$SIZES" "$MIN_SECONDS" "$MAX_ITERS" \
       > "$OUTDIR/lockstep-$N-rank$r.out" 2> "$OUTDIR/lockstep-$N-rank$r.err" &
     PIDS+=($!); RANKS+=($!)
