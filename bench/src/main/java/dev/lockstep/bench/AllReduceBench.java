@@ -1,9 +1,11 @@
 package dev.lockstep.bench;
 
 import dev.lockstep.collective.AllReducer;
+import dev.lockstep.collective.ChunkTag;
 import dev.lockstep.collective.CollectiveOptions;
 import dev.lockstep.collective.GrpcTransport;
 import dev.lockstep.collective.GrpcTransportSettings;
+import dev.lockstep.collective.Transport;
 import dev.lockstep.tensor.DType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * One rank of an all-reduce bus-bandwidth measurement over {@link GrpcTransport}: start one process per
@@ -34,7 +37,8 @@ import java.util.Locale;
  * step timeout of {@link CollectiveOptions} (property {@code allreduce.stepTimeoutSeconds}, default 10),
  * and a watchdog ends the process after {@code allreduce.deadlineSeconds} (default 600). Defaults are
  * the library's; for experiments, {@code allreduce.partBytes}, {@code allreduce.flowControlWindowBytes} and
- * {@code allreduce.onReadyThresholdBytes} override the part size and the transport's flow control.
+ * {@code allreduce.onReadyThresholdBytes} override the part size and the transport's flow control, and
+ * {@code allreduce.impl=onestep} times {@link OneStep} instead of {@link AllReducer}.
  */
 public final class AllReduceBench {
     static final String DEFAULT_SIZES = "1K,4K,16K,64K,256K,1M,4M,16M,64M";
@@ -56,6 +60,7 @@ public final class AllReduceBench {
                 .map(AllReduceBench::bytes).toList();
         double minSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 0.5;
         int maxIters = args.length > 5 ? Integer.parseInt(args[5]) : 5000;
+        String impl = System.getProperty("allreduce.impl", "lockstep");
         Duration stepTimeout = Duration.ofSeconds(Long.getLong("allreduce.stepTimeoutSeconds", 10));
         long deadlineSeconds = Long.getLong("allreduce.deadlineSeconds", 600);
 
@@ -87,18 +92,24 @@ public final class AllReduceBench {
             AllReducer reducer = new AllReducer(transport, options);
             ByteBuffer control = ByteBuffer.allocate(4 * 64).order(ByteOrder.LITTLE_ENDIAN);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            boolean oneStep = impl.equals("onestep");
+            if (!oneStep && !impl.equals("lockstep")) {
+                throw new IllegalArgumentException("allreduce.impl must be lockstep or onestep, got " + impl);
+            }
+            OneStep exchange = new OneStep(transport, stepTimeout);
+            Consumer<ByteBuffer> op = oneStep ? exchange::reduce : buf -> reducer.reduceBucket(0, DType.F32, buf);
 
             // Untimed pass over every size first (allreduce.warmupSeconds in all, default 4), so the JIT
             // has compiled what all sizes use before anything is timed.
             double warmSeconds = Double.parseDouble(System.getProperty("allreduce.warmupSeconds", "4"));
             for (long bytes : sizes) {
-                repeat(reducer, control, rank, buffer(bytes), warmSeconds / sizes.size(), maxIters, 2);
+                repeat(op, reducer, control, rank, buffer(bytes), warmSeconds / sizes.size(), maxIters, 2);
             }
             for (long bytes : sizes) {
                 ByteBuffer data = buffer(bytes);
                 long cpu0 = os.getProcessCpuTime();
                 long wall0 = System.nanoTime();
-                long[] each = repeat(reducer, control, rank, data, minSeconds, maxIters, 5);
+                long[] each = repeat(op, reducer, control, rank, data, minSeconds, maxIters, 5);
                 // This process's CPU time over the same stretch: cores busy per core of wall time.
                 double cores = (double) (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - wall0);
                 int iters = each.length;
@@ -112,11 +123,11 @@ public final class AllReduceBench {
                 if (rank == 0) {
                     double algbw = bytes / seconds / 1e9;
                     System.out.println(String.format(Locale.ROOT,
-                            "{\"impl\":\"lockstep\",\"world\":%d,\"bytes\":%d,\"algorithm\":\"%s\",\"iters\":%d,"
+                            "{\"impl\":\"%s\",\"world\":%d,\"bytes\":%d,\"algorithm\":\"%s\",\"iters\":%d,"
                                     + "\"seconds_per_op\":%.9f,\"median_seconds\":%.9f,\"p90_seconds\":%.9f,\"max_seconds\":%.9f,"
                                     + "\"algbw_GBps\":%.4f,"
                                     + "\"busbw_GBps\":%.4f,\"rank0_cpu_cores\":%.3f}",
-                            world, bytes, AllReducer.algorithmFor(world, bytes, options), iters, seconds, median, p90, max,
+                            impl, world, bytes, oneStep ? "ONE_STEP" : AllReducer.algorithmFor(world, bytes, options), iters, seconds, median, p90, max,
                             algbw, algbw * 2 * (world - 1) / world, cores));
                     System.out.flush();
                 }
@@ -133,12 +144,12 @@ public final class AllReduceBench {
      * batch an untimed control all-reduce carries rank 0's decision (go on or stop), and the batch size
      * is rank 0's too, so every rank runs the same number of operations.
      */
-    private static long[] repeat(AllReducer reducer, ByteBuffer control, int rank, ByteBuffer data, double seconds,
+    private static long[] repeat(Consumer<ByteBuffer> op, AllReducer reducer, ByteBuffer control, int rank, ByteBuffer data, double seconds,
             int maxIters, int minIters) {
         int probe = data.remaining() >= (16 << 20) ? 2 : 10;
         long t0 = System.nanoTime();
         for (int i = 0; i < probe; i++) {
-            reducer.reduceBucket(0, DType.F32, data);
+            op.accept(data);
         }
         double estimate = (System.nanoTime() - t0) / 1e9 / probe;
         int batch = agree(reducer, control, rank, (int) Math.max(1, Math.min(maxIters, Math.ceil(0.1 / estimate))));
@@ -149,7 +160,7 @@ public final class AllReduceBench {
             long start = System.nanoTime();
             long last = start;
             for (int i = 0; i < batch; i++) {
-                reducer.reduceBucket(0, DType.F32, data);
+                op.accept(data);
                 long now = System.nanoTime();
                 each[iters++] = now - last;
                 last = now;
@@ -216,5 +227,57 @@ public final class AllReduceBench {
             throw new IllegalArgumentException("size " + s + " is not a positive multiple of 4 bytes");
         }
         return n * unit;
+    }
+
+    /**
+     * An experiment for small buckets, not the library's algorithm: every rank sends its whole buffer to every
+     * peer at once and sums the N buffers in rank order (0, 1, ..., N−1), so the result is the same bit for bit
+     * on every rank, in one latency step instead of halving/doubling's 2·log2(N).
+     */
+    static final class OneStep {
+        private final Transport transport;
+        private final Duration timeout;
+        private long operation;
+        private ByteBuffer sum = ByteBuffer.allocate(0);
+
+        OneStep(Transport transport, Duration timeout) {
+            this.transport = transport;
+            this.timeout = timeout;
+        }
+
+        void reduce(ByteBuffer data) {
+            int n = transport.worldSize();
+            int me = transport.rank();
+            ChunkTag tag = new ChunkTag(operation++, 1000, 0, 0); // bucket 1000: apart from AllReducer's tags
+            for (int r = 0; r < n; r++) {
+                if (r != me) {
+                    transport.send(r, tag, data, timeout);
+                }
+            }
+            int bytes = data.remaining();
+            ByteBuffer[] from = new ByteBuffer[n];
+            for (int r = 0; r < n; r++) {
+                from[r] = r == me ? data.slice().order(ByteOrder.LITTLE_ENDIAN) : transport.receive(r, tag, timeout);
+                if (from[r].remaining() != bytes) {
+                    throw new IllegalStateException("rank " + r + " sent " + from[r].remaining() + " bytes, expected " + bytes);
+                }
+            }
+            if (sum.capacity() != bytes) {
+                sum = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            for (int i = 0; i < bytes; i += 4) {
+                float acc = from[0].getFloat(i);
+                for (int r = 1; r < n; r++) {
+                    acc += from[r].getFloat(i);
+                }
+                sum.putFloat(i, acc);
+            }
+            data.put(data.position(), sum, 0, bytes);
+            for (int r = 0; r < n; r++) {
+                if (r != me) {
+                    transport.release(from[r]);
+                }
+            }
+        }
     }
 }
