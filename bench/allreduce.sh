@@ -39,7 +39,8 @@ if ! [ -f "$TORCH_BENCH" ]; then
 fi
 if [ -n "$missing" ]; then
   echo "error: bench/allreduce.sh needs the peers and cannot run without them; missing:$missing" >&2
-  echo "install them with: apt-get install -y python3-torch libopenblas0-pthread iperf3" >&2
+  case "$missing" in *torch*|*iperf3*)
+    echo "install them with: apt-get install -y python3-torch libopenblas0-pthread iperf3" >&2;; esac
   exit 2
 fi
 
