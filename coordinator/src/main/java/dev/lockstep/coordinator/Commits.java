@@ -34,6 +34,11 @@ final class Commits {
                     + (job.reason.isEmpty() ? "" : " (" + job.reason + ")") + "; rank " + request.getRank()
                     + " cannot commit step " + request.getStep());
         }
+        if (request.getEpoch() != 0 && request.getEpoch() != job.epoch) {
+            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + request.getRank() + " committed step "
+                    + request.getStep() + " of membership epoch " + request.getEpoch() + ", but job " + job.id
+                    + " is in epoch " + job.epoch + " (that attempt has ended)");
+        }
         Membership.Member member = Enrolment.member(job, request.getRank());
         long expected = member.committedStep + 1;
         if (request.getStep() != expected) {

@@ -98,6 +98,11 @@ final class Enrolment {
             throw new CoordinatorException(BAD_REQUEST, "start_step: expected 0 or more, got " + request.getStartStep());
         }
         Membership.Member member = member(job, request.getRank());
+        if (request.getEpoch() != 0 && request.getEpoch() != member.toldEpoch) {
+            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + member.rank + " of job " + job.id
+                    + " reported ready for membership epoch " + request.getEpoch() + ", but that rank registered in "
+                    + "epoch " + member.toldEpoch + " (a worker of an attempt that has ended)");
+        }
         if (member.ready) {
             if (member.fingerprint.equals(request.getModelFingerprint()) && member.startStep == request.getStartStep()) {
                 return WorkerReadyResponse.newBuilder().setMembership(membership(job)).build(); // a retried call

@@ -94,6 +94,13 @@ class RestartTest {
         assertEquals(HeartbeatResponse.Action.RESTART, h.heartbeat(job.getJobId(), 1, epoch, 3).getAction(),
                 "a member of the failed attempt is still told to restart");
         assertEquals(HeartbeatResponse.Action.CONTINUE, h.heartbeat(job.getJobId(), 1, ring.getEpoch(), 2).getAction());
+        // A worker of the old attempt that has not heard yet commits into a rank a new worker holds: refused.
+        io.grpc.StatusRuntimeException stale = org.junit.jupiter.api.Assertions.assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> h.stub().commitStep(dev.lockstep.proto.v1.CommitStepRequest
+                        .newBuilder().setJobId(job.getJobId()).setRank(1).setStep(3).setEpoch(epoch).build()));
+        assertTrue(stale.getStatus().getDescription().contains("rank 1 committed step 3 of membership epoch " + epoch
+                + ", but job " + job.getJobId() + " is in epoch " + ring.getEpoch()), stale.getStatus().getDescription());
+        assertEquals(2, status().getCommittedStep(), "the stale commit changed nothing");
         train(3, 5, 0);
         assertEquals(JobState.SUCCEEDED, status().getState());
     }

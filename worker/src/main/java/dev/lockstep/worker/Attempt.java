@@ -90,7 +90,7 @@ final class Attempt {
             try {
                 heartbeats.adopt(link.ready(WorkerReadyRequest.newBuilder().setJobId(jobId).setRank(rank)
                         .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step())
-                        .setTrainSteps(job.trainSteps()).build()).getMembership());
+                        .setTrainSteps(job.trainSteps()).setEpoch(heartbeats.epoch()).build()).getMembership());
             } catch (WorkerException refused) {
                 // This worker's model, resume step or length differs from the job's: trying again cannot help.
                 return new Result(new Outcome(Outcome.Kind.FAILED, jobId, refused.getMessage()), jobId, null);

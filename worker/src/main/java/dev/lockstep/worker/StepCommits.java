@@ -56,6 +56,7 @@ final class StepCommits implements Listener, AutoCloseable {
         flush();
         Listener.StepTimes t = e.times();
         CommitStepRequest.Builder b = CommitStepRequest.newBuilder().setJobId(jobId).setRank(rank).setStep(e.step())
+                .setEpoch(heartbeats.epoch())
                 .putAllMetrics(e.metrics()).setGlobalExamples(e.examples() * worldSize)
                 .setTimes(dev.lockstep.proto.v1.StepTimes.newBuilder().setTotal(e.stepSeconds()).setDataWait(e.dataWaitSeconds())
                         .setCompute(t.compute()).setAllreduce(t.reduce()).setApply(t.apply()));
