@@ -109,8 +109,27 @@ public final class StepRunner implements AutoCloseable {
      */
     public Map<String, Double> step(List<Map<String, HostTensor>> microBatches, long step, long exampleOffset,
                                     double learningRate) {
+        long[] offsets = new long[microBatches.size()];
+        long count = 0;
+        for (int m = 0; m < offsets.length; m++) {
+            offsets[m] = exampleOffset + count;
+            count += batchSize(microBatches.get(m));
+        }
+        return step(microBatches, step, offsets, learningRate);
+    }
+
+    /**
+     * The same, with the global index of each micro-batch's first example given: a replica's
+     * micro-batches are slices of successive global batches, so its examples are not one block.
+     */
+    public Map<String, Double> step(List<Map<String, HostTensor>> microBatches, long step, long[] exampleOffsets,
+                                    double learningRate) {
+        if (exampleOffsets.length != microBatches.size()) {
+            throw new IllegalArgumentException("got " + exampleOffsets.length + " example offsets for "
+                    + microBatches.size() + " micro-batches");
+        }
         long t0 = System.nanoTime();
-        List<Buffer> payload = localPayload(microBatches, step, exampleOffset);
+        List<Buffer> payload = localPayload(microBatches, step, exampleOffsets);
         long t1 = System.nanoTime();
         reducer.reduce(layout, payload);
         long t2 = System.nanoTime();
@@ -155,6 +174,16 @@ public final class StepRunner implements AutoCloseable {
      * replica count of 1. Nothing live changes.
      */
     List<Buffer> localPayload(List<Map<String, HostTensor>> microBatches, long step, long exampleOffset) {
+        long[] offsets = new long[microBatches.size()];
+        long count = 0;
+        for (int m = 0; m < offsets.length; m++) {
+            offsets[m] = exampleOffset + count;
+            count += batchSize(microBatches.get(m));
+        }
+        return localPayload(microBatches, step, offsets);
+    }
+
+    private List<Buffer> localPayload(List<Map<String, HostTensor>> microBatches, long step, long[] exampleOffsets) {
         if (microBatches.isEmpty()) {
             throw new IllegalArgumentException("a step needs at least one micro-batch");
         }
@@ -167,7 +196,7 @@ public final class StepRunner implements AutoCloseable {
         long count = 0;
         for (int m = 0; m < microBatches.size(); m++) {
             Map<String, HostTensor> batch = microBatches.get(m);
-            offsetInput.copyFrom(HostTensor.ofLongs(new long[] {exampleOffset + count}));
+            offsetInput.copyFrom(HostTensor.ofLongs(new long[] {exampleOffsets[m]}));
             List<Buffer> targets = new ArrayList<>(gradientOutputs);
             for (int i = 0; i < gradient.outputs().size(); i++) {
                 Port p = gradient.outputs().get(i);

@@ -194,8 +194,13 @@ final class TrainingLoop implements AutoCloseable {
                 double waited = (nanoClock.getAsLong() - t0) / 1e9;
                 ensureRunner(micro.getFirst());
                 double lr = learningRate.at(step);
+                // Micro-batch m of this step is this replica's slice of global batch step * k + m.
+                long[] offsets = new long[micro.size()];
+                for (int m = 0; m < offsets.length; m++) {
+                    offsets[m] = replica.exampleOffset(step * microBatches + m, micro.get(m).size());
+                }
                 Map<String, Double> metrics = runner.step(micro.stream().map(Batch::programInputs).toList(), step,
-                        replica.exampleOffset(step, examples), lr);
+                        offsets, lr);
                 step++;
                 trainCursor = it.cursor();
                 trainEpoch = it.epoch();

@@ -121,6 +121,18 @@ class WorkerEquivalenceTest {
         assertTrue(diff <= TOLERANCE, "accumulating workers differ from one process by " + diff);
     }
 
+    @Test
+    void microBatchesThroughDropoutSeeTheMasksOfOneProcess() throws Exception {
+        int steps = 20;
+        Workers.Job job = Workers.Job.accumulatingWithDropout(2);
+        Map<String, HostTensor> one = Workers.single(job, steps, dir.resolve("single-dropout"));
+        List<Map<String, HostTensor>> workers = Workers.train(job, 2, steps, dir.resolve("workers-dropout"));
+        Workers.assertBitwiseEqual(workers.get(0), workers.get(1), "rank 1 vs rank 0");
+        double diff = Workers.maxRelativeDifference(workers.get(1), one);
+        System.out.printf("2 workers x 2 micro-batches with dropout vs one process: max relative difference %.3g%n", diff);
+        assertTrue(diff <= TOLERANCE, "micro-batch example offsets differ from one process's: " + diff);
+    }
+
     private List<Map<String, HostTensor>> singleSteps(Workers.Job job, int steps) {
         List<Map<String, HostTensor>> after = new ArrayList<>();
         AtomicReference<Estimator> self = new AtomicReference<>();

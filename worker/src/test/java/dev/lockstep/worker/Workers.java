@@ -76,6 +76,12 @@ final class Workers {
                     GLOBAL_BATCH / k);
         }
 
+        /** k micro-batches per step through dropout: its masks are keyed by each example's global index. */
+        static Job accumulatingWithDropout(int k) {
+            return new Job(() -> Sequential.of("hidden", new Dense(16, Activation.Fn.TANH), "drop", new Dropout(0.3),
+                    "out", new Dense(1)), k, GLOBAL_BATCH / k);
+        }
+
         Job withGlobalBatch(int global) {
             return new Job(model, microBatches, global);
         }
