@@ -81,7 +81,7 @@ final class LocalCommand implements Callable<Integer> {
                     .setSpecYaml(Files.readString(job)).setBaseDir(job.toAbsolutePath().getParent().toString())
                     .setWorldSize(n).build());
             String jobId = submitted.getJobId();
-            try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), Optional.ofNullable(device),
+            try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), jobId, Optional.ofNullable(device),
                     dir.resolve("logs"), parsed.distributed().maxRestarts() * n);
                  CoordinatorClient client = CoordinatorClient.connect(server.address());
                  Supervisor supervisor = new Supervisor(coordinator, jobId, procs, stop)) {
@@ -123,6 +123,7 @@ final class LocalCommand implements Callable<Integer> {
                         cancel(coordinator, jobId);
                     } else if (!cancelled[0] && !ended(coordinator.status(jobId).getState())) {
                         procs.replaceFailed();
+                        procs.exhausted().ifPresent(why -> coordinator.fail(jobId, why));
                     }
                 } catch (RuntimeException e) {
                     // the next tick tries again; the follower reports the job's outcome either way
@@ -138,6 +139,11 @@ final class LocalCommand implements Callable<Integer> {
         @Override
         public void close() {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -33,6 +33,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "The coordinator to join.")
     String coordinator;
 
+    @Option(names = "--job", paramLabel = "JOB_ID", description = "Join this job (default: the oldest job that "
+            + "waits for workers).")
+    String job;
+
     @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda).")
     String device;
 
@@ -53,6 +57,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            throw new UsageProblem("--host " + host + ": give the address the other workers reach this one at "
+                    + "(it goes into the ring), not a wildcard");
+        }
         if (joinTimeoutSeconds < 1) {
             throw new UsageProblem("--join-timeout: expected a positive number of seconds, got " + joinTimeoutSeconds);
         }
@@ -61,7 +69,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withListenHost(host)
+        WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
                 .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;

@@ -34,7 +34,8 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     /** Starts {@code n} workers of the coordinator at {@code coordinator}; their logs go to {@code logDir}. */
-    static WorkerProcesses start(int n, String coordinator, Optional<String> device, Path logDir, int maxReplacements) {
+    static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
+                                 int maxReplacements) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -49,6 +50,8 @@ final class WorkerProcesses implements AutoCloseable {
         cmd.add("worker");
         cmd.add("--coordinator");
         cmd.add(coordinator);
+        cmd.add("--job");
+        cmd.add(jobId);
         device.ifPresent(d -> {
             cmd.add("--device");
             cmd.add(d);
@@ -91,6 +94,9 @@ final class WorkerProcesses implements AutoCloseable {
      */
     synchronized int replaceFailed() {
         int started = 0;
+        if (closed) {
+            return 0;
+        }
         for (int i = 0; i < processes.size(); i++) {
             Process p = processes.get(i);
             if (!p.isAlive() && p.exitValue() != 0 && !replaced.contains(i) && replacements < maxReplacements) {
@@ -108,6 +114,30 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     private final java.util.Set<Integer> replaced = new java.util.HashSet<>();
+    private boolean closed;
+
+    /**
+     * Why the job can no longer get its workers, if so: no process is alive and none may be replaced
+     * (every one exited, and the replacements are used up or the last ones exited 0).
+     */
+    synchronized Optional<String> exhausted() {
+        if (processes.stream().anyMatch(Process::isAlive)) {
+            return Optional.empty();
+        }
+        boolean replaceable = false;
+        for (int i = 0; i < processes.size(); i++) {
+            replaceable |= processes.get(i).exitValue() != 0 && !replaced.contains(i) && replacements < maxReplacements;
+        }
+        if (replaceable) {
+            return Optional.empty();
+        }
+        List<String> exits = new ArrayList<>();
+        for (int i = 0; i < processes.size(); i++) {
+            exits.add("worker " + i + " (pid " + processes.get(i).pid() + ") exited " + processes.get(i).exitValue());
+        }
+        return Optional.of("no worker process is left (" + String.join(", ", exits) + "; " + replacements
+                + " of " + maxReplacements + " replacements used)");
+    }
 
     /** The last {@code lines} lines of the log of each worker that exited with a failure, for the report. */
     List<String> failureTails(int lines) {
@@ -143,6 +173,7 @@ final class WorkerProcesses implements AutoCloseable {
     /** Stops every live worker by pid: SIGTERM, then SIGKILL for any still alive after 10 s. */
     @Override
     public synchronized void close() {
+        closed = true;
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.destroy();

@@ -147,6 +147,19 @@ public final class Coordinator {
         return job.status();
     }
 
+    /**
+     * Fails a waiting or running job with {@code reason}, for the process that runs the workers (such as
+     * {@code lockstep local} when none of them is left); workers learn it from their next heartbeat.
+     */
+    public synchronized JobStatus fail(String jobId, String reason) {
+        Job job = job(jobId);
+        if (!job.state.terminal()) {
+            job.end(JobState.FAILED, reason, now());
+            persist();
+        }
+        return job.status();
+    }
+
     public synchronized RegisterWorkerResponse register(RegisterWorkerRequest request) {
         checkDeadlines();
         return enrolment.register(request);

@@ -98,6 +98,11 @@ final class Enrolment {
             throw new CoordinatorException(BAD_REQUEST, "start_step: expected 0 or more, got " + request.getStartStep());
         }
         Membership.Member member = member(job, request.getRank());
+        if (!request.getAddress().isEmpty() && !request.getAddress().equals(member.address)) {
+            throw new CoordinatorException(FAILED_PRECONDITION, "rank " + member.rank + " of job " + job.id
+                    + " is held by " + member.address + ", not " + request.getAddress()
+                    + " (a worker of an attempt that has ended)");
+        }
         if (request.getEpoch() != 0 && request.getEpoch() != member.toldEpoch) {
             throw new CoordinatorException(FAILED_PRECONDITION, "rank " + member.rank + " of job " + job.id
                     + " reported ready for membership epoch " + request.getEpoch() + ", but that rank registered in "

@@ -48,7 +48,12 @@ final class Attempt {
         try (Endpoint endpoint = Endpoint.listen(config.listenHost(), config.transport())) {
             RegisterWorkerResponse reg = link.register(RegisterWorkerRequest.newBuilder().setJobId(jobHint)
                     .setAddress(endpoint.address()).setDevice(config.device().orElse(""))
-                    .setLockstepVersion(config.version()).build(), config.joinTimeout(), System::nanoTime);
+                    .setLockstepVersion(config.version()).build(), config.joinTimeout(), System::nanoTime,
+                    stopRequested);
+            if (reg == null) {
+                return new Result(new Outcome(Outcome.Kind.STOPPED, jobHint, "stopped by a signal before joining a job"),
+                        jobHint, null);
+            }
             String jobId = reg.getJobId();
             rank = reg.getRank();
             JobSpec spec = JobSpec.parse(reg.getCanonicalSpec(), Path.of("/"));
@@ -67,14 +72,15 @@ final class Attempt {
         String jobId = reg.getJobId();
         int world = reg.getMembership().getWorldSize();
         Replica replica = new Replica(rank, world);
-        Job job = JobBuilder.build(spec, replica);
-        if (config.device().isPresent()) {
-            RunConfig run = job.run().withDevice(config.device().get());
-            job = job.withRun(run);
-        }
         Estimator estimator = null;
         StepCommits commits = null;
         try {
+            // Inside the try: a spec this host cannot build (data missing here) is reported, not a silence.
+            Job job = JobBuilder.build(spec, replica);
+            if (config.device().isPresent()) {
+                RunConfig run = job.run().withDevice(config.device().get());
+                job = job.withRun(run);
+            }
             Builder b = job.builder().replica(replica, reducer);
             Estimator[] self = new Estimator[1];
             commits = new StepCommits(link, jobId, rank, world, spec.distributed().replicaCheckEverySteps(),
@@ -82,17 +88,25 @@ final class Attempt {
             b.listener(commits);
             observer.listeners(jobId, rank, world, spec, reducer).forEach(b::listener);
             StepCommits c = commits;
-            b.stopWhen(() -> stopRequested.getAsBoolean() || heartbeats.signal().isPresent()
-                    || c.failure().isPresent());
+            // Only a local signal stops between steps (with a checkpoint). The coordinator's STOP or RESTART
+            // aborts the transport instead, so the next reduce fails and no checkpoint is written by an
+            // attempt the job has already left behind.
+            b.stopWhen(() -> stopRequested.getAsBoolean() || c.failure().isPresent());
             estimator = b.build();
             self[0] = estimator;
             TrainingStart start = estimator.prepareTraining(job.train());
             try {
                 heartbeats.adopt(link.ready(WorkerReadyRequest.newBuilder().setJobId(jobId).setRank(rank)
                         .setModelFingerprint(start.modelFingerprint()).setStartStep(start.step())
-                        .setTrainSteps(job.trainSteps()).setEpoch(heartbeats.epoch()).build()).getMembership());
+                        .setTrainSteps(job.trainSteps()).setEpoch(heartbeats.epoch())
+                        .setAddress(endpoint.address()).build()).getMembership());
             } catch (WorkerException refused) {
-                // This worker's model, resume step or length differs from the job's: trying again cannot help.
+                // The job may have restarted while this worker traced: then register again.
+                Optional<Heartbeats.Signal> s = heartbeats.pollNow();
+                if (s.isPresent() && s.get().kind() == Heartbeats.Signal.Kind.RESTART) {
+                    return new Result(null, jobId, s.get().reason());
+                }
+                // Otherwise this worker's model, resume step or length differs from the job's.
                 return new Result(new Outcome(Outcome.Kind.FAILED, jobId, refused.getMessage()), jobId, null);
             }
             Membership ring = awaitRing(heartbeats);
@@ -107,11 +121,14 @@ final class Attempt {
                     .build());
             job.run(estimator);
             commits.close();
+            Optional<WorkerException> refused = commits.failure();
             commits = null;
-            return ended(jobId, heartbeats, null);
+            return ended(jobId, heartbeats, refused.map(r -> "rank " + rank + " (" + endpoint.address() + "): "
+                    + r.getMessage()).orElse(null));
         } catch (RuntimeException e) {
             if (commits != null) {
-                commits.close();
+                // The step in hand may not be complete (its checkpoint or evaluation failed): never commit it.
+                commits.abandon();
                 commits = null;
             }
             String reason = "rank " + rank + " (" + endpoint.address() + "): " + message(e);

@@ -61,13 +61,18 @@ final class CoordinatorLink implements AutoCloseable {
     }
 
     /**
-     * Registers with the oldest job waiting for workers, asking again while none waits or the coordinator
-     * cannot be reached, until {@code within} has passed on {@code nanoClock}.
+     * Registers with the oldest job waiting for workers (or the job named in the request), asking again
+     * while none waits or the coordinator cannot be reached, until {@code within} has passed on
+     * {@code nanoClock}; null when a stop was requested first.
      */
-    RegisterWorkerResponse register(RegisterWorkerRequest request, Duration within, LongSupplier nanoClock) {
+    RegisterWorkerResponse register(RegisterWorkerRequest request, Duration within, LongSupplier nanoClock,
+                                    java.util.function.BooleanSupplier stopRequested) {
         long deadline = nanoClock.getAsLong() + within.toNanos();
         StatusRuntimeException last;
         do {
+            if (stopRequested.getAsBoolean()) {
+                return null;
+            }
             try {
                 return stub().registerWorker(request);
             } catch (StatusRuntimeException e) {
@@ -124,7 +129,8 @@ final class CoordinatorLink implements AutoCloseable {
         try {
             return rpc.get();
         } catch (StatusRuntimeException e) {
-            throw new WorkerException(what + " to the coordinator at " + address + " failed: " + describe(e), e);
+            throw new WorkerException(what + " to the coordinator at " + address + " failed: " + describe(e),
+                    e.getStatus().getCode(), e);
         }
     }
 

@@ -103,8 +103,8 @@ final class Heartbeats implements AutoCloseable {
             r = link.heartbeat(HeartbeatRequest.newBuilder().setJobId(jobId).setRank(rank).setEpoch(epoch)
                     .setStep(step).build());
         } catch (WorkerException e) {
-            if (e.getMessage().contains("UNAVAILABLE") || e.getMessage().contains("DEADLINE_EXCEEDED")) {
-                return false;
+            if (!e.refused()) {
+                return false; // unreachable or failing inside: counts toward the coordinator's deadline
             }
             // Refused (an epoch the job has left, a rank it no longer has): this attempt is over.
             raise(new Signal(Signal.Kind.RESTART, e.getMessage()));

@@ -161,6 +161,12 @@ final class StepCommits implements Listener, AutoCloseable {
         return crc.getValue();
     }
 
+    /** Drops the pending commit (its step did not complete: its checkpoint failed), then closes. */
+    void abandon() {
+        pending = null;
+        close();
+    }
+
     /** Sends what is pending and waits (bounded) until every commit and line has gone out. */
     @Override
     public void close() {

@@ -43,7 +43,7 @@ public final class Worker {
     /** Runs attempts of one job until it ends for this worker. */
     public Outcome run() {
         try (CoordinatorLink link = new CoordinatorLink(config.coordinator(), config.rpcTimeout())) {
-            String jobId = "";
+            String jobId = config.job();
             Attempt.Result last = null;
             for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
                 last = new Attempt(config, link, observer, stopRequested, jobId).run();

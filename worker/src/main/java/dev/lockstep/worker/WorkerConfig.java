@@ -10,6 +10,7 @@ import java.util.Optional;
  * What a worker process is configured with (read from flags by cli/, never from the environment here).
  *
  * @param coordinator host:port of the coordinator
+ * @param job the job to join; empty: the oldest job that waits for workers
  * @param listenHost the address the worker's collective server binds and tells the coordinator (its
  *     port is chosen by the system)
  * @param device the device to run on instead of the job's, if given
@@ -21,11 +22,12 @@ import java.util.Optional;
  * @param version this worker's Lockstep version, which the coordinator compares with its own
  * @param maxAttempts attempts of one job this process makes (a restart is a new attempt)
  */
-public record WorkerConfig(String coordinator, String listenHost, Optional<String> device, Duration joinTimeout,
+public record WorkerConfig(String coordinator, String job, String listenHost, Optional<String> device, Duration joinTimeout,
                            Duration ringTimeout, Duration rpcTimeout, CollectiveOptions collective,
                            GrpcTransportSettings transport, String version, int maxAttempts) {
     public WorkerConfig {
         Objects.requireNonNull(coordinator, "coordinator");
+        Objects.requireNonNull(job, "job");
         Objects.requireNonNull(listenHost, "listenHost");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(collective, "collective");
@@ -43,28 +45,41 @@ public record WorkerConfig(String coordinator, String listenHost, Optional<Strin
 
     /** Defaults: 127.0.0.1, the job's device, 60 s to find a job, 120 s for the ring, 10 s per call. */
     public static WorkerConfig of(String coordinator, String version) {
-        return new WorkerConfig(coordinator, "127.0.0.1", Optional.empty(), Duration.ofSeconds(60),
-                Duration.ofSeconds(120), Duration.ofSeconds(10), CollectiveOptions.defaults(),
+        return new WorkerConfig(coordinator, "", "127.0.0.1", Optional.empty(), Duration.ofSeconds(60),
+                Duration.ofSeconds(120), Duration.ofSeconds(10), CollectiveOptions.defaults()
+                        .withStepTimeout(DEFAULT_PEER_TIMEOUT),
                 GrpcTransportSettings.defaults(), version, 100);
     }
 
+    /**
+     * How long one all-reduce step waits for a peer. Longer than the coordinator's heartbeat deadline: a
+     * dead peer cuts its streams at once and a hung one misses its heartbeats, so this bound only has to
+     * cover rank 0 writing a checkpoint while the others wait in the next step's reduce.
+     */
+    public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(60);
+
+    public WorkerConfig withJob(String j) {
+        return new WorkerConfig(coordinator, j, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
+                transport, version, maxAttempts);
+    }
+
     public WorkerConfig withDevice(Optional<String> d) {
-        return new WorkerConfig(coordinator, listenHost, d, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
+        return new WorkerConfig(coordinator, job, listenHost, d, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
                 version, maxAttempts);
     }
 
     public WorkerConfig withListenHost(String host) {
-        return new WorkerConfig(coordinator, host, device, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
+        return new WorkerConfig(coordinator, job, host, device, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
                 version, maxAttempts);
     }
 
     public WorkerConfig withJoinTimeout(Duration d) {
-        return new WorkerConfig(coordinator, listenHost, device, d, ringTimeout, rpcTimeout, collective, transport,
+        return new WorkerConfig(coordinator, job, listenHost, device, d, ringTimeout, rpcTimeout, collective, transport,
                 version, maxAttempts);
     }
 
     public WorkerConfig withCollective(CollectiveOptions c) {
-        return new WorkerConfig(coordinator, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, c, transport,
+        return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, c, transport,
                 version, maxAttempts);
     }
 }
