@@ -19,10 +19,12 @@
 #      scraped every second; the same for lockstep train --metrics-port. (No log line carries the split.)
 # Lockstep's figure is the median over the progress windows ending at steps 60..200 (the 20-step windows
 # after step 40; the window ending at 220 holds the final checkpoint); the mean over steps 40-200 is shown
-# too. The peer times its 200 steps after 20 warm-up steps, between two barriers.
+# too. The peer times its 200 steps after 20 warm-up steps, between two barriers. Also printed: how busy
+# both cores are from step 60 to 200 of each 2-worker run, and the CPU of each process and thread.
 #
 # Environment: QUIET_WAIT_S (default 1200: how long to wait for load < QUIET_LOAD and no foreign java),
-# QUIET_LOAD (0.8), SKIP_SPLIT=1 (skip 6), SKIP_OVERSUB=1 (skip 5), ONLY_LS2=1 (only 1), JFR_S (default 20: seconds of JFR
+# QUIET_LOAD (0.8), STEPS (220; the windows then run from 40 to STEPS - 20), SKIP_SPLIT=1 (skip 6),
+# SKIP_OVERSUB=1 (skip 5), ONLY_LS2=1 (only 1), JFR_S (default 20: seconds of JFR
 # recorded with jcmd on the second worker of 6, from its step 20; 0: none; the hottest frames are printed).
 # Every process it starts runs in its own process group and is killed by that id on exit; every wait is
 # bounded by timeout.
@@ -36,6 +38,7 @@ SPEC=bench/specs/mlp-784-512-512-10.yaml
 QUIET_WAIT_S=${QUIET_WAIT_S:-1200}
 QUIET_LOAD=${QUIET_LOAD:-0.8}
 JFR_S=${JFR_S:-20}
+STEPS=${STEPS:-220}   # the job's steps; the peer runs STEPS - 20 after its 20 warm-up steps
 TMP=$(mktemp -d /tmp/e2e_ddp.XXXXXX)
 GROUPS_STARTED=()
 
@@ -102,7 +105,7 @@ spec_copy() {
   local name=$1 workers=$2 dir="$TMP/$1"
   mkdir -p "$dir"
   sed -e "s#\.\./\.\./\.\./shared/#$(cd "$root/.." && pwd)/shared/#" -e "s#^  dir: run#  dir: $dir/run#" \
-      -e "s#^  workers: 2#  workers: $workers#" "$SPEC" >"$dir/job.yaml"
+      -e "s#^  workers: 2#  workers: $workers#" -e "s#^  steps: 220#  steps: $STEPS#" "$SPEC" >"$dir/job.yaml"
   echo "$dir/job.yaml"
 }
 
@@ -110,16 +113,16 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 
 # parse_lockstep FILE windowed|cumulative: "median_ms mean_ms windows" over windows ending at 60..200.
 parse_lockstep() {
-  $PY - "$1" "$2" <<'EOF'
+  $PY - "$1" "$2" "$STEPS" <<'EOF'
 import re, sys, statistics
-path, mode = sys.argv[1], sys.argv[2]
+path, mode, steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
 batch, pts = 256, {}
 for line in open(path, errors="replace"):
     m = re.match(r"^step (\d+)/\d+ .*examples_per_s=([0-9.]+)", line)
     if m:
         pts[int(m.group(1))] = float(m.group(2))
 ms = []
-for k in range(60, 201, 20):
+for k in range(60, steps - 19, 20):
     if k not in pts or (k - 20) not in pts and mode == "cumulative":
         print("NaN NaN 0"); sys.exit()
     if mode == "windowed":       # coordinator: global examples/s over the window since the last line
@@ -158,6 +161,25 @@ proc_ticks() {
   j=$(pgrep -P "$p" -x java | head -1)
   for x in "$j" "$@"; do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$x/stat" 2>/dev/null || echo 0; done | tr '\n' ' '
 }
+# thread_ticks TIMEOUT_PID WORKER_PIDS...: "process thread-name ticks" per thread (names with digits as N).
+thread_ticks() {
+  local p=$1 j i=0 x t; shift
+  j=$(pgrep -P "$p" -x java | head -1)
+  for x in "$j" "$@"; do
+    local who=coordinator; [ "$x" = "$j" ] || { who="worker$i"; i=$((i + 1)); }
+    for t in /proc/"$x"/task/*; do
+      awk -v w="$who" -v c="$(tr ' ' '_' <"$t/comm" | sed 's/[0-9][0-9]*/N/g')" \
+          '{ sub(/^.*\) /, ""); print w, c, $12 + $13 }' "$t/stat" 2>/dev/null
+    done
+  done
+}
+# thread_share CPU0 CPU1 FILE0 FILE1: CPU per process and thread name (% of one core), the largest first.
+thread_share() {
+  awk -v c0="$1" -v c1="$2" 'BEGIN { split(c0, a, " "); split(c1, b, " "); wall = (b[2] - a[2]) / 2 }
+    FNR == NR { s0[$1 " " $2] += $3; next } { s1[$1 " " $2] += $3 }
+    END { for (k in s1) { d = 100 * (s1[k] - s0[k]) / wall; if (d >= 2) printf "%s %.0f\n", k, d } }' "$3" "$4" \
+    | sort -k3 -rn | awk '{ printf "%s%s/%s %s", (NR > 1 ? ", " : ""), $1, $2, $3 }'
+}
 # proc_share CPU0 CPU1 PROCS0 PROCS1: each process's CPU between the two samples, in % of one core.
 proc_share() {
   awk -v c0="$1" -v c1="$2" -v p0="$3" -v p1="$4" 'BEGIN {
@@ -166,7 +188,7 @@ proc_share() {
     printf "CPU in %% of one core: coordinator (local JVM) %.0f", 100 * (y[1] - x[1]) / wall
     for (i = 2; i <= n0; i++) printf ", worker %d %.0f", i - 2, 100 * (y[i] - x[i]) / wall }'
 }
-declare -A CPU_BUSY
+declare -A CPU_BUSY THREAD_CPU
 
 RESULTS=()   # "label|ms|mean_ms|load"
 record() { RESULTS+=("$1|$2|$3|$4"); log "$1: ${2} ms/step (mean ${3}), load at start $4"; }
@@ -185,8 +207,12 @@ run_local() {
     if [ -z "${pids:-}" ]; then
       pids=$(sed -n 's/.*(pids \[\([0-9, ]*\)\]).*/\1/p' "$out" | head -1 | tr -d ',')
     fi
-    if [ -z "${cpu0:-}" ] && grep -q '^step 60/' "$out"; then cpu0=$(cpu_ticks); pc0=$(proc_ticks "$pid" $pids); fi
-    if [ -z "${cpu1:-}" ] && grep -q '^step 200/' "$out"; then cpu1=$(cpu_ticks); pc1=$(proc_ticks "$pid" $pids); fi
+    if [ -z "${cpu0:-}" ] && grep -q '^step 60/' "$out"; then
+      cpu0=$(cpu_ticks); pc0=$(proc_ticks "$pid" $pids); thread_ticks "$pid" $pids >"$TMP/$label/threads0"
+    fi
+    if [ -z "${cpu1:-}" ] && grep -q "^step $((STEPS - 20))/" "$out"; then
+      cpu1=$(cpu_ticks); pc1=$(proc_ticks "$pid" $pids); thread_ticks "$pid" $pids >"$TMP/$label/threads1"
+    fi
     if [ -n "${pids:-}" ] && [ -z "${THREADS_SEEN[$label]:-}" ] && grep -q '^step 60/' "$out"; then
       local t=""
       for w in $pids; do t="$t pid $w: $(threads_of "$w");"; done
@@ -196,7 +222,10 @@ run_local() {
     sleep 0.2
   done
   wait "$pid"; local rc=$?
-  [ -z "${cpu0:-}" ] || [ -z "${cpu1:-}" ] || CPU_BUSY[$label]="$(busy_pct "$cpu0" "$cpu1"); $(proc_share "$cpu0" "$cpu1" "$pc0" "$pc1")"
+  [ -z "${cpu0:-}" ] || [ -z "${cpu1:-}" ] || {
+    CPU_BUSY[$label]="$(busy_pct "$cpu0" "$cpu1"); $(proc_share "$cpu0" "$cpu1" "$pc0" "$pc1")"
+    THREAD_CPU[$label]=$(thread_share "$cpu0" "$cpu1" "$TMP/$label/threads0" "$TMP/$label/threads1")
+  }
   [ "$rc" = 0 ] || { log "$label: exit $rc; the end of its output:"; tail -20 "$out" >&2; }
   read -r med mean n < <(parse_lockstep "$out" windowed)
   record "$label" "$med" "$mean" "$load"
@@ -205,7 +234,7 @@ run_local() {
 run_peer() {  # run_peer LABEL WORLD THREADS OPENBLAS
   local label=$1 out="$TMP/$1.log" load; load=$(loadavg)
   log "$label: torch_ddp_bench.py train --world $2 --threads $3 (OPENBLAS_NUM_THREADS=$4)"
-  start 300 "$out" env OPENBLAS_NUM_THREADS="$4" $PY "$PEER" train --world "$2" --threads "$3" --steps 200 \
+  start 300 "$out" env OPENBLAS_NUM_THREADS="$4" $PY "$PEER" train --world "$2" --threads "$3" --steps $((STEPS - 20)) \
       --batch 256 --port "$(free_port)"
   local pid=$LAST_PID; wait "$pid" || { log "$label failed:"; tail -20 "$out" >&2; }
   cat "$out" >&2
@@ -242,12 +271,12 @@ if "steps" in v: print(v["steps"], *(v.get(p, 0.0) for p in ("data", "compute", 
   done
 }
 
-# split FILE: per-step ms of each phase between the first scrape at >= 40 steps and the last at <= 200.
+# split FILE: per-step ms of each phase between the first scrape at >= 40 steps and the last at <= STEPS - 20.
 split_of() {
-  $PY - "$1" <<'EOF'
+  $PY - "$1" "$STEPS" <<'EOF'
 import sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if len(l.split()) == 5]
-a = next((r for r in rows if r[0] >= 40), None); b = [r for r in rows if r[0] <= 200]
+a = next((r for r in rows if r[0] >= 40), None); b = [r for r in rows if r[0] <= int(sys.argv[2]) - 20]
 if not a or not b or b[-1][0] <= a[0]:
     print("no split (scrapes: %d)" % len(rows)); sys.exit()
 b = b[-1]; n = b[0] - a[0]
@@ -329,7 +358,7 @@ ratio() { awk -v a="${MS[$1]:-0}" -v b="${MS[$2]:-0}" 'BEGIN{ if (a > 0 && b > 0
 echo
 echo "## e2e_ddp $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(git -C "$root" rev-parse --short HEAD); $QUIET"
 echo
-echo "| | ms/step (median of windows 40-200) | mean ms/step 40-200 | examples/s | load at start (1/5/15 min) |"
+echo "| | ms/step (median of windows 40-$((STEPS - 20))) | mean ms/step 40-$((STEPS - 20)) | examples/s | load at start (1/5/15 min) |"
 echo "|---|---|---|---|---|"
 row "Lockstep, 2 workers, 1 thread each" "$key_ls2"
 row "PyTorch DDP, 2 processes, 1 thread each" ddp2
@@ -344,7 +373,8 @@ echo "- Lockstep 1 process ÷ PyTorch 1 process, throughput: $(ratio ls1 ddp1) (
 echo "- PyTorch DDP 2 processes ÷ PyTorch 1 process, throughput: $(ratio ddp2 ddp1)"
 [ -n "${SKIP_OVERSUB:-}" ] || echo "- Lockstep 2 workers with default threads ÷ DDP 2 processes: $(ratio "$key_ovs" ddp2)"
 for k in "${!THREADS_SEEN[@]}"; do echo "- threads in $k at step 60:${THREADS_SEEN[$k]}"; done
-for k in "${!CPU_BUSY[@]}"; do echo "- both cores busy (user+system, all processes) in $k from step 60 to 200: ${CPU_BUSY[$k]}"; done
+for k in "${!CPU_BUSY[@]}"; do echo "- both cores busy (user+system, all processes) in $k from step 60 to $((STEPS - 20)): ${CPU_BUSY[$k]}"; done
+for k in "${!THREAD_CPU[@]}"; do echo "- CPU by thread in $k, steps 60-$((STEPS - 20)), % of one core (threads >= 2%): ${THREAD_CPU[$k]}"; done
 for s in "${SPLITS[@]}"; do echo "- time split, $s"; done
 echo "- load at the end: $(loadavg); scratch dir $TMP"
 if [ -n "${JFR_FILE:-}" ] && [ -f "$JFR_FILE" ]; then
