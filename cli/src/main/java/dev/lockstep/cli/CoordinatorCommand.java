@@ -58,6 +58,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NettyLeakDetection.offUnlessAsked();
         if (port < 0 || port > MetricsServer.MAX_PORT) {
             throw new UsageProblem("--port " + port + " is out of range: use 1 to " + MetricsServer.MAX_PORT
                     + ", or 0 for any free port");

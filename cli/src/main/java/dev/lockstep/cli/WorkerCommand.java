@@ -57,6 +57,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NettyLeakDetection.offUnlessAsked();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             throw new UsageProblem("--host " + host + ": give the address the other workers reach this one at "
                     + "(it goes into the ring), not a wildcard");

@@ -126,6 +126,14 @@ final class TrainingLoop implements AutoCloseable {
             store.lockForWriting();
             // Another writer may have saved between reading the resume point and taking the lock.
             if (runner == null && !store.steps().equals(stepsAtResume)) {
+                if (prepared != null) {
+                    // The replicas agreed on the resume point prepare() reported; a silent re-read here would
+                    // train this replica from another step and data position than its peers.
+                    throw new IllegalStateException("another writer saved checkpoints in " + store.modelDir()
+                            + " (now " + store.steps() + ", " + stepsAtResume + " when this replica read its resume "
+                            + "point) after the replicas agreed to start from step " + step
+                            + "; one writer per model directory");
+                }
                 readResume();
             }
         } catch (IOException e) {
