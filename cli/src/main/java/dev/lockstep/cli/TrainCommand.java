@@ -27,18 +27,12 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     JobOptions options;
 
-    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at http://HOST:PORT/metrics "
-            + "(0: any free port; off by default).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address for --metrics-port.")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Override
     public Integer call() throws Exception {
-        if (metricsPort != null) {
-            MetricsServer.checkPort(metricsPort);
-        }
+        metricsOptions.check();
         Job job = options.load();
         PrintWriter out = spec.commandLine().getOut();
         List<Listener> listeners = new ArrayList<>();
@@ -46,13 +40,13 @@ final class TrainCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = null;
         TrainingMetrics metrics = null;
         MetricsServer server = null;
-        if (metricsPort != null) {
+        if (metricsOptions.enabled()) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             // The server first: if its port is taken, nothing else has been started that needs closing.
-            server = new MetricsServer(registry, metricsHost, metricsPort);
+            server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
             metrics = new TrainingMetrics(registry);
             listeners.add(metrics);
-            out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsHost, server.port());
+            out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsOptions.host, server.port());
         }
         dev.lockstep.estimator.Builder builder = job.builder();
         listeners.forEach(builder::listener);

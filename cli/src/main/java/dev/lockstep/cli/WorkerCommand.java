@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,12 +49,8 @@ final class WorkerCommand implements Callable<Integer> {
             description = "How long to wait for a job that waits for workers (default ${DEFAULT-VALUE}).")
     long joinTimeoutSeconds;
 
-    @Option(names = "--metrics-port", description = "Serve Prometheus metrics at http://HOST:PORT/metrics "
-            + "(0: any free port; off by default).")
-    Integer metricsPort;
-
-    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Address for --metrics-port.")
-    String metricsHost;
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -65,9 +62,7 @@ final class WorkerCommand implements Callable<Integer> {
         if (joinTimeoutSeconds < 1) {
             throw new UsageProblem("--join-timeout: expected a positive number of seconds, got " + joinTimeoutSeconds);
         }
-        if (metricsPort != null) {
-            MetricsServer.checkPort(metricsPort);
-        }
+        metricsOptions.check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
@@ -75,10 +70,10 @@ final class WorkerCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;
         List<TrainingMetrics> metrics = new ArrayList<>();
-        if (metricsPort != null) {
+        if (metricsOptions.enabled()) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            server = new MetricsServer(registry, metricsHost, metricsPort);
-            out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsHost, server.port());
+            server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
+            out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsOptions.host, server.port());
         }
         PrometheusMeterRegistry reg = registry;
         Worker.Observer observer = new Worker.Observer() {
