@@ -5,6 +5,7 @@ import dev.lockstep.job.JobSpec;
 import dev.lockstep.worker.ReduceStats;
 import dev.lockstep.worker.Worker;
 import dev.lockstep.worker.WorkerConfig;
+import dev.lockstep.worker.WorkerException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -98,7 +99,15 @@ final class WorkerCommand implements Callable<Integer> {
             }
         };
         try (GracefulStop stop = GracefulStop.install(err)) {
-            Worker.Outcome outcome = new Worker(config, observer, stop).run();
+            Worker.Outcome outcome;
+            try {
+                outcome = new Worker(config, observer, stop).run();
+            } catch (WorkerException | java.io.UncheckedIOException e) {
+                // Expected failures (no job to join, the coordinator refused this worker, a port that cannot
+                // be bound): the message names the address, job or rank; no trace file.
+                err.println("lockstep worker: " + e.getMessage());
+                return Lockstep.RUNTIME_FAILURE;
+            }
             out.flush();
             return switch (outcome.kind()) {
                 case SUCCEEDED -> {

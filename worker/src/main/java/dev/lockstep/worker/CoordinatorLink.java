@@ -36,13 +36,13 @@ final class CoordinatorLink implements AutoCloseable {
         this.timeout = timeout;
         int colon = address.lastIndexOf(':');
         if (colon < 1 || colon == address.length() - 1) {
-            throw new IllegalArgumentException("coordinator address '" + address + "': expected HOST:PORT");
+            throw new WorkerException("--coordinator '" + address + "': expected HOST:PORT");
         }
         int port;
         try {
             port = Integer.parseInt(address.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("coordinator address '" + address + "': the port is not a number");
+            throw new WorkerException("--coordinator '" + address + "': the port is not a number");
         }
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
         this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
