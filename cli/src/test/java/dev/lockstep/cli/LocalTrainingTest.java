@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * example count), and two runs on one world size write the same checkpoint bytes.
  */
 @Tag("slow")
+// A hang must not hold CI: the interrupt unwinds lockstep local, whose close stops its workers by pid.
+@org.junit.jupiter.api.Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
 class LocalTrainingTest {
     static final Path MNIST = Path.of("../../shared/data/mnist-t10k").toAbsolutePath().normalize();
 
