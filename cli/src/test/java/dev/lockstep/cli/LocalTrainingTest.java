@@ -154,6 +154,32 @@ class LocalTrainingTest {
     }
 
     @Test
+    void aCheckpointFromTwoWorkersResumesOnFourAndThenOnOneProcessAsIfNeverInterrupted(@TempDir Path dir)
+            throws Exception {
+        CommandLineTest.Result one = CommandLineTest.run("train",
+                write(dir, "single.yaml", mlp(dir.resolve("one"), 100, 10, "")).toString());
+        assertEquals(0, one.code(), one.err());
+        Path model = dir.resolve("n");
+        CommandLineTest.Result two = local(write(dir, "two.yaml", mlp(model, 40, 10, "")), dir.resolve("state2"),
+                "--workers", "2");
+        assertEquals(0, two.code(), two.out() + two.err());
+        assertEquals(40, newestStep(model));
+        CommandLineTest.Result four = local(write(dir, "four.yaml", mlp(model, 70, 10, "")), dir.resolve("state4"),
+                "--workers", "4");
+        assertEquals(0, four.code(), four.out() + four.err());
+        assertTrue(four.out().contains("start step 40"), "the 4 workers resume where the 2 stopped: " + four.out());
+        assertEquals(70, newestStep(model));
+        CommandLineTest.Result last = CommandLineTest.run("train", write(dir, "last.yaml", mlp(model, 100, 10, ""))
+                .toString());
+        assertEquals(0, last.code(), last.err());
+        assertTrue(last.out().contains("resuming from step 70"), last.out());
+        double diff = maxRelativeDifference(newest(model), newest(dir.resolve("one")));
+        System.out.printf("2 workers to 40, 4 to 70, 1 process to 100 vs one process: max relative difference %.3g%n",
+                diff);
+        assertTrue(diff <= 1e-5, "resumed across world sizes: max relative difference " + diff);
+    }
+
+    @Test
     void twoRunsOnOneWorldSizeWriteTheSameCheckpointBytes(@TempDir Path dir) throws Exception {
         for (String run : List.of("a", "b")) {
             Path job = write(dir, run + ".yaml", mlp(dir.resolve(run), 30, 30, "distributed: {workers: 2}"));
