@@ -90,6 +90,37 @@ final class NdBuffer implements Buffer {
         }
     }
 
+    /** Same-typed elements are one bulk copy from device memory into {@code dst}; others go the default way. */
+    @Override
+    public void copyTo(java.nio.ByteBuffer dst) {
+        checkOpen();
+        if (!rawCopy()) {
+            Buffer.super.copyTo(dst);
+            return;
+        }
+        long bytes = Mem.bytes(type.dtype(), type.shape().size());
+        MemorySegment.copy(block.segment(), 0, MemorySegment.ofBuffer(dst), 0, bytes);
+    }
+
+    @Override
+    public void copyFrom(java.nio.ByteBuffer src) {
+        checkOpen();
+        if (!rawCopy()) {
+            Buffer.super.copyFrom(src);
+            return;
+        }
+        long bytes = Mem.bytes(type.dtype(), type.shape().size());
+        MemorySegment.copy(MemorySegment.ofBuffer(src), 0, block.segment(), 0, bytes);
+    }
+
+    /** Whether device memory already holds the host layout: f32, f64, i32, i64 on a little-endian machine. */
+    private boolean rawCopy() {
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN && switch (type.dtype()) {
+            case F32, F64, I32, I64 -> true;
+            default -> false;
+        };
+    }
+
     boolean isClosed() {
         return closed;
     }
