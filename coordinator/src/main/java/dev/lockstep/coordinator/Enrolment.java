@@ -152,6 +152,11 @@ final class Enrolment {
             job.windowExamples = 0;
             job.event(now, "ring formed: epoch " + job.epoch + ", " + job.worldSize + " workers " + m.ring()
                     + ", from step " + job.committedStep);
+            if (job.trainSteps.isPresent() && job.committedStep >= job.trainSteps.getAsLong()) {
+                // Resumed from a checkpoint at or past the last step: nothing is left to train.
+                job.end(JobState.SUCCEEDED, "already trained: the workers resumed at step " + job.committedStep
+                        + " and the job ends at step " + job.trainSteps.getAsLong(), now);
+            }
             c.persist();
         }
         return WorkerReadyResponse.newBuilder().setMembership(membership(job)).build();

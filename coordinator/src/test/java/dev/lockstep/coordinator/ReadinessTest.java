@@ -161,4 +161,18 @@ class ReadinessTest {
         assertTrue(e.getStatus().getDescription().contains("rank 1 of job " + job.getJobId()
                 + " trains to step 7 but the job ends at step 6"), e.getStatus().getDescription());
     }
+
+    @Test
+    void workersThatResumeAtTheLastStepEndTheJobAtOnce() {
+        SubmitResponse job = h.submit(2);
+        long last = status(job.getJobId()).getTrainSteps();
+        assertTrue(last > 0);
+        h.register(job, "127.0.0.1:7001");
+        h.register(job, "127.0.0.1:7002");
+        h.ready(job.getJobId(), 0, last);
+        h.ready(job.getJobId(), 1, last);
+        JobStatus s = status(job.getJobId());
+        assertEquals(JobState.SUCCEEDED, s.getState(), s.toString());
+        assertTrue(s.getReason().contains("already trained: the workers resumed at step " + last), s.getReason());
+    }
 }
