@@ -56,6 +56,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NettyLeakDetection.offUnlessAsked();
+        if (!coordinator.matches("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):[0-9]{1,5}")) {
+            throw new UsageProblem("--coordinator " + coordinator + ": expected HOST:PORT (e.g. 127.0.0.1:7070)");
+        }
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             throw new UsageProblem("--host " + host + ": give the address the other workers reach this one at "
                     + "(it goes into the ring), not a wildcard");

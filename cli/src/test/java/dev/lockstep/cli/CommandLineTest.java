@@ -121,4 +121,22 @@ class CommandLineTest {
         assertEquals(Lockstep.RUNTIME_FAILURE, corrupt.code(), corrupt.err());
         assertTrue(corrupt.err().contains("manifest.json"), corrupt.err());
     }
+
+    @Test
+    void workerAndLocalRefuseBadFlagsAsUsageErrorsNamingThem(@TempDir Path dir) throws Exception {
+        Result worker = run("worker", "--coordinator", "nonsense");
+        assertEquals(2, worker.code(), worker.err());
+        assertTrue(worker.err().contains("--coordinator nonsense: expected HOST:PORT"), worker.err());
+        Result wildcard = run("worker", "--coordinator", "127.0.0.1:7070", "--host", "0.0.0.0");
+        assertEquals(2, wildcard.code(), wildcard.err());
+        assertTrue(wildcard.err().contains("--host 0.0.0.0"), wildcard.err());
+        Path job = spec(dir, GOOD);
+        Result none = run("local", "--workers", "0", job.toString());
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("--workers: expected a positive number"), none.err());
+        Result uneven = run("local", "--workers", "3", job.toString());
+        assertEquals(2, uneven.code(), uneven.err());
+        assertTrue(uneven.err().contains("train.batch_size: 32 examples do not split evenly over 3 workers"),
+                uneven.err());
+    }
 }

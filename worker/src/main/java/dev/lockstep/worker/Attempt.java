@@ -47,7 +47,7 @@ final class Attempt {
     Result run() {
         try (Endpoint endpoint = Endpoint.listen(config.listenHost(), config.transport())) {
             RegisterWorkerResponse reg = link.register(RegisterWorkerRequest.newBuilder().setJobId(jobHint)
-                    .setAddress(endpoint.address()).setDevice(config.device().orElse(""))
+                    .setAddress(endpoint.address()).setDevice(config.device().orElse("the job's device"))
                     .setLockstepVersion(config.version()).build(), config.joinTimeout(), System::nanoTime,
                     stopRequested);
             if (reg == null) {
