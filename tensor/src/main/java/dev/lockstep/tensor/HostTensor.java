@@ -158,6 +158,55 @@ public final class HostTensor {
         };
     }
 
+    /**
+     * Writes the elements into {@code dst} from its position, little-endian, in the host representation
+     * (f32 for bf16 and f16, one byte per bool); {@code dst}'s position is left unchanged.
+     */
+    public void putLittleEndian(java.nio.ByteBuffer dst) {
+        java.nio.ByteBuffer b = dst.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        switch (data) {
+            case float[] f -> b.asFloatBuffer().put(f);
+            case double[] d -> b.asDoubleBuffer().put(d);
+            case int[] x -> b.asIntBuffer().put(x);
+            case long[] x -> b.asLongBuffer().put(x);
+            case boolean[] z -> {
+                for (int i = 0; i < z.length; i++) {
+                    b.put(i, (byte) (z[i] ? 1 : 0));
+                }
+            }
+            default -> throw new IllegalStateException("unexpected host array " + data.getClass());
+        }
+    }
+
+    /** The number of bytes {@link #putLittleEndian} writes for a tensor of {@code type}. */
+    public static long littleEndianBytes(TensorType type) {
+        int size = switch (type.dtype()) {
+            case F32, BF16, F16, I32 -> 4;
+            case F64, I64 -> 8;
+            case BOOL -> 1;
+        };
+        return Math.multiplyExact(type.shape().size(), (long) size);
+    }
+
+    /** A tensor of {@code type} read from {@code src}'s position in {@link #putLittleEndian}'s layout. */
+    public static HostTensor fromLittleEndian(TensorType type, java.nio.ByteBuffer src) {
+        HostTensor h = zeros(type);
+        java.nio.ByteBuffer b = src.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        switch (h.data) {
+            case float[] f -> b.asFloatBuffer().get(f);
+            case double[] d -> b.asDoubleBuffer().get(d);
+            case int[] x -> b.asIntBuffer().get(x);
+            case long[] x -> b.asLongBuffer().get(x);
+            case boolean[] z -> {
+                for (int i = 0; i < z.length; i++) {
+                    z[i] = b.get(i) != 0;
+                }
+            }
+            default -> throw new IllegalStateException("unexpected host array " + h.data.getClass());
+        }
+        return h;
+    }
+
     @Override
     public String toString() {
         String v = size() <= 16 ? Arrays.toString(toDoubles()) : "[" + size() + " elements]";

@@ -5,9 +5,11 @@ import dev.lockstep.collective.BucketLayout;
 import dev.lockstep.collective.TensorSpec;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.tensor.TensorType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +29,51 @@ final class ChiefValues {
         List<TensorSpec> specs = new ArrayList<>(values.size());
         Map<String, ByteBuffer> buffers = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> e : values.entrySet()) {
-            HostTensor v = e.getValue();
-            DType wire = wireType(v.dtype());
-            specs.add(new TensorSpec(e.getKey(), wire, v.size()));
-            ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(v.size(), wire.byteSize()))
+            HostTensor wire = onWire(e.getValue(), rank == 0);
+            specs.add(new TensorSpec(e.getKey(), wire.dtype(), wire.size()));
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(HostTensor.littleEndianBytes(wire.type())))
                     .order(ByteOrder.LITTLE_ENDIAN);
-            write(v, b, rank == 0);
+            wire.putLittleEndian(b);
             buffers.put(e.getKey(), b);
         }
         reducer.reduce(BucketLayout.of(specs, bucketCapBytes), buffers);
         Map<String, HostTensor> out = new LinkedHashMap<>();
-        values.forEach((path, v) -> out.put(path, read(v, buffers.get(path))));
+        values.forEach((path, v) -> out.put(path, fromWire(v.type(), buffers.get(path))));
         return out;
+    }
+
+    /** What a rank adds: the chief its values (booleans as 0/1 ints), the others the exact additive identity. */
+    private static HostTensor onWire(HostTensor v, boolean chief) {
+        TensorType wire = v.type().withDType(wireType(v.dtype()));
+        return switch (v.array()) {
+            case float[] f -> chief ? HostTensor.wrap(wire, f) : HostTensor.wrap(wire, filled(f.length));
+            case double[] d -> {
+                double[] z = new double[d.length];
+                Arrays.fill(z, -0.0);
+                yield chief ? v : HostTensor.wrap(wire, z);
+            }
+            case boolean[] z -> {
+                int[] bits = new int[z.length];
+                for (int i = 0; chief && i < z.length; i++) {
+                    bits[i] = z[i] ? 1 : 0;
+                }
+                yield HostTensor.wrap(wire, bits);
+            }
+            default -> chief ? v : HostTensor.zeros(wire);
+        };
+    }
+
+    private static HostTensor fromWire(TensorType type, ByteBuffer b) {
+        HostTensor wire = HostTensor.fromLittleEndian(type.withDType(wireType(type.dtype())), b);
+        if (type.dtype() != DType.BOOL) {
+            return HostTensor.wrap(type, wire.array()); // bf16 and f16 hold f32 on the host, as on the wire
+        }
+        int[] bits = (int[]) wire.array();
+        boolean[] z = new boolean[bits.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = bits[i] != 0;
+        }
+        return HostTensor.wrap(type, z);
     }
 
     private static DType wireType(DType d) {
@@ -50,67 +85,9 @@ final class ChiefValues {
         };
     }
 
-    private static void write(HostTensor v, ByteBuffer b, boolean chief) {
-        switch (v.array()) {
-            case float[] a -> b.asFloatBuffer().put(chief ? a : filled(a.length, -0.0f));
-            case double[] a -> {
-                double[] z = new double[a.length];
-                java.util.Arrays.fill(z, -0.0);
-                b.asDoubleBuffer().put(chief ? a : z);
-            }
-            case int[] a -> b.asIntBuffer().put(chief ? a : new int[a.length]);
-            case long[] a -> b.asLongBuffer().put(chief ? a : new long[a.length]);
-            case boolean[] a -> {
-                int[] bits = new int[a.length];
-                for (int i = 0; chief && i < a.length; i++) {
-                    bits[i] = a[i] ? 1 : 0;
-                }
-                b.asIntBuffer().put(bits);
-            }
-            default -> throw new IllegalArgumentException("cannot broadcast " + v);
-        }
-    }
-
-    private static float[] filled(int n, float x) {
+    private static float[] filled(int n) {
         float[] f = new float[n];
-        java.util.Arrays.fill(f, x);
+        Arrays.fill(f, -0.0f);
         return f;
-    }
-
-    private static HostTensor read(HostTensor like, ByteBuffer b) {
-        b.rewind();
-        Object array = switch (like.array()) {
-            case float[] a -> {
-                float[] f = new float[a.length];
-                b.asFloatBuffer().get(f);
-                yield f;
-            }
-            case double[] a -> {
-                double[] d = new double[a.length];
-                b.asDoubleBuffer().get(d);
-                yield d;
-            }
-            case int[] a -> {
-                int[] i = new int[a.length];
-                b.asIntBuffer().get(i);
-                yield i;
-            }
-            case long[] a -> {
-                long[] l = new long[a.length];
-                b.asLongBuffer().get(l);
-                yield l;
-            }
-            case boolean[] a -> {
-                int[] bits = new int[a.length];
-                b.asIntBuffer().get(bits);
-                boolean[] z = new boolean[a.length];
-                for (int i = 0; i < z.length; i++) {
-                    z[i] = bits[i] != 0;
-                }
-                yield z;
-            }
-            default -> throw new IllegalArgumentException("cannot broadcast " + like);
-        };
-        return HostTensor.wrap(like.type(), array);
     }
 }

@@ -6,7 +6,6 @@ import dev.lockstep.proto.v1.PathChecksum;
 import dev.lockstep.proto.v1.WorkerLog;
 import dev.lockstep.tensor.HostTensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -130,33 +129,8 @@ final class StepCommits implements Listener, AutoCloseable {
 
     private static long crc(HostTensor v) {
         CRC32C crc = new CRC32C();
-        ByteBuffer b;
-        switch (v.array()) {
-            case float[] a -> {
-                b = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(a);
-            }
-            case double[] a -> {
-                b = ByteBuffer.allocate(a.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-                b.asDoubleBuffer().put(a);
-            }
-            case int[] a -> {
-                b = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asIntBuffer().put(a);
-            }
-            case long[] a -> {
-                b = ByteBuffer.allocate(a.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-                b.asLongBuffer().put(a);
-            }
-            case boolean[] a -> {
-                b = ByteBuffer.allocate(a.length);
-                for (boolean x : a) {
-                    b.put((byte) (x ? 1 : 0));
-                }
-                b.flip();
-            }
-            default -> throw new IllegalArgumentException("no checksum for " + v);
-        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(HostTensor.littleEndianBytes(v.type())));
+        v.putLittleEndian(b);
         crc.update(b);
         return crc.getValue();
     }

@@ -28,7 +28,7 @@ class BufferBytesTest {
                 HostTensor.fromDoubles(new TensorType(DType.BF16, Shape.of(3)), new double[] {1.0, -2.5, 0.15625}),
                 HostTensor.ofBools(new boolean[] {true, false, true}, 3));
         for (HostTensor v : values) {
-            long bytes = Buffer.hostBytes(v.type());
+            long bytes = HostTensor.littleEndianBytes(v.type());
             ByteBuffer bucket = ByteBuffer.allocate(Math.toIntExact(bytes) + 8).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer slice = bucket.slice(4, Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
             try (Buffer b = Cpu.DEVICE.upload(v); Buffer back = Cpu.DEVICE.allocate(v.type())) {
