@@ -24,6 +24,44 @@ public interface GradientReducer {
     void reduce(StepLayout layout, List<Buffer> payload);
 
     /**
+     * Starts the same sum over a payload whose entries become final one at a time, while the gradient
+     * program still runs: the runner calls {@link Pending#ready} for each entry once its buffer holds
+     * the local value (from the device's output listener), then {@link Pending#finish}, or
+     * {@link Pending#abandon} when the step fails. A reducer may start summing a bucket as soon as its
+     * entries are ready (overlap with the backward pass); the sums must be exactly those of
+     * {@link #reduce}. The default waits for {@code finish} and reduces then.
+     */
+    default Pending begin(StepLayout layout, List<Buffer> payload) {
+        return new Pending() {
+            @Override
+            public void ready(int entry) { }
+
+            @Override
+            public void finish() {
+                reduce(layout, payload);
+            }
+
+            @Override
+            public void abandon(RuntimeException cause) { }
+        };
+    }
+
+    /** A reduce in progress; see {@link #begin}. */
+    interface Pending {
+        /** Payload entry {@code entry} holds its local value and will not change before {@link #finish}. */
+        void ready(int entry);
+
+        /**
+         * Every entry is ready: returns when every payload buffer holds the global sums. Fails, with the
+         * rank and operation, as {@link #reduce} does.
+         */
+        void finish();
+
+        /** The step failed before every entry was ready: stop, and make the peers fail too rather than wait. */
+        void abandon(RuntimeException cause);
+    }
+
+    /**
      * Before the first step, on every replica at once: the values to start from, which must be the
      * chief's (rank 0's) on every replica, bitwise: the checkpoint it resumed, or the initial values it
      * made. A replica never trains from values it initialised on its own. {@code values} holds every

@@ -129,9 +129,21 @@ public final class StepRunner implements AutoCloseable {
                     + microBatches.size() + " micro-batches");
         }
         long t0 = System.nanoTime();
-        List<Buffer> payload = localPayload(microBatches, step, exampleOffsets);
-        long t1 = System.nanoTime();
-        reducer.reduce(layout, payload);
+        long t1;
+        List<Buffer> payload;
+        if (microBatches.size() == 1) {
+            payload = new ArrayList<>(gradientOutputs);
+            payload.add(countInput);
+            payload.add(replicasInput);
+            GradientReducer.Pending pending = reducer.begin(layout, payload);
+            computeOverlapped(microBatches.getFirst(), step, exampleOffsets[0], pending);
+            t1 = System.nanoTime();
+            pending.finish();
+        } else {
+            payload = localPayload(microBatches, step, exampleOffsets);
+            t1 = System.nanoTime();
+            reducer.reduce(layout, payload);
+        }
         long t2 = System.nanoTime();
         lrInput.copyFrom(HostTensor.ofFloats(new float[] {(float) learningRate}));
         Program apply = layout.apply();
@@ -224,6 +236,29 @@ public final class StepRunner implements AutoCloseable {
         payload.add(countInput);
         payload.add(replicasInput);
         return payload;
+    }
+
+    /**
+     * One micro-batch: the gradient program writes the payload buffers (the gradient outputs and the
+     * counts) directly, and {@code pending} hears of each entry as the device finishes it, so the
+     * reducer can sum early buckets while the backward pass still runs. The counts are known before
+     * the run and are ready first. A failed run abandons the reduce.
+     */
+    private void computeOverlapped(Map<String, HostTensor> batch, long step, long exampleOffset,
+                                   GradientReducer.Pending pending) {
+        try {
+            stepInput.copyFrom(HostTensor.ofLongs(new long[] {step}));
+            offsetInput.copyFrom(HostTensor.ofLongs(new long[] {exampleOffset}));
+            List<Buffer> in = gradientInputs(batch, Map.of());
+            countInput.copyFrom(HostTensor.ofFloats(new float[] {batchSize(batch)}));
+            replicasInput.copyFrom(HostTensor.ofFloats(new float[] {1}));
+            pending.ready(gradientOutputs.size());
+            pending.ready(gradientOutputs.size() + 1);
+            gradientExe.execute(in, gradientOutputs, pending::ready);
+        } catch (RuntimeException | Error e) {
+            pending.abandon(e instanceof RuntimeException r ? r : new IllegalStateException(e.toString(), e));
+            throw e;
+        }
     }
 
     private List<Buffer> gradientInputs(Map<String, HostTensor> batch, Map<String, Buffer> stateIn) {

@@ -57,9 +57,9 @@ final class Attempt {
             String jobId = reg.getJobId();
             rank = reg.getRank();
             JobSpec spec = JobSpec.parse(reg.getCanonicalSpec(), Path.of("/"));
-            RingReducer reducer = new RingReducer(config.collective(), spec.distributed().bucketBytes());
             Duration interval = Duration.ofMillis(Math.max(50, reg.getHeartbeatIntervalMs()));
-            try (Heartbeats heartbeats = new Heartbeats(link, jobId, rank, reg.getMembership(), interval,
+            try (RingReducer reducer = new RingReducer(config.collective(), spec.distributed().bucketBytes());
+                 Heartbeats heartbeats = new Heartbeats(link, jobId, rank, reg.getMembership(), interval,
                     interval.multipliedBy(20), s -> reducer.abort("rank " + reg.getRank() + " was told to "
                     + s.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + s.reason()))) {
                 return train(endpoint, reg, spec, reducer, heartbeats);

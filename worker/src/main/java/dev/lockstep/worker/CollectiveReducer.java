@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Step 3 of DESIGN.md across workers: sums a step's reduce payload over every rank of a
@@ -31,7 +34,7 @@ import java.util.Objects;
  * then commits nothing. The reducer is not usable afterwards: the job restarts from a checkpoint. The
  * caller owns the transport and closes it.
  */
-public final class CollectiveReducer implements GradientReducer {
+public final class CollectiveReducer implements GradientReducer, AutoCloseable {
     /** Default bucket cap: large enough that a small model's payload is one or two buckets. */
     public static final long DEFAULT_BUCKET_CAP_BYTES = 4L << 20;
 
@@ -43,6 +46,8 @@ public final class CollectiveReducer implements GradientReducer {
     private ReduceFailedException failure;
     private double lastSeconds;
     private long lastBytes;
+    /** Runs overlapped reduces; its one thread ends when idle, so an abandoned reducer holds none. */
+    private final ThreadPoolExecutor collectiveThread;
 
     public CollectiveReducer(Transport transport, CollectiveOptions options) {
         this(transport, options, DEFAULT_BUCKET_CAP_BYTES);
@@ -55,6 +60,12 @@ public final class CollectiveReducer implements GradientReducer {
             throw new IllegalArgumentException("bucketCapBytes must be >= 1, got " + bucketCapBytes);
         }
         this.bucketCapBytes = bucketCapBytes;
+        this.collectiveThread = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "lockstep-allreduce-rank-" + transport.rank());
+            t.setDaemon(true);
+            return t;
+        });
+        collectiveThread.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -107,6 +118,61 @@ public final class CollectiveReducer implements GradientReducer {
         s.store(payload);
         lastSeconds = (System.nanoTime() - t0) / 1e9;
         lastBytes = s.buckets().buckets().stream().mapToLong(Bucket::byteSize).sum();
+    }
+
+    /**
+     * The overlapped form of {@link #reduce}: buckets are summed, last first, as soon as the device has
+     * finished their entries, on this reducer's collective thread (see {@link OverlappedReduce}).
+     */
+    @Override
+    public Pending begin(StepLayout layout, List<Buffer> payload) {
+        requireUsable();
+        HostStaging s = staging(layout);
+        int buckets = s.buckets().buckets().size();
+        long[] reducingNanos = {0};
+        OverlappedReduce.BucketReduction sum = b -> {
+            long from = System.nanoTime();
+            allReducer.reduceBucket(b.index(), b.dtype(), s.bucket(b.index()));
+            reducingNanos[0] += System.nanoTime() - from;
+        };
+        OverlappedReduce.Failure fail = (b, e) -> {
+            if (e instanceof CollectiveException ce) {
+                failure = new ReduceFailedException(rank(), worldSize(), b, buckets, ce);
+                transport.abort(ce);
+                return failure;
+            }
+            CollectiveException gaveUp = new CollectiveException(CollectiveException.Kind.CLOSED, rank(),
+                    transport.address(rank()), "rank " + rank() + " gave up its step: " + e.getMessage());
+            failure = new ReduceFailedException(rank(), worldSize(), b, buckets, gaveUp);
+            transport.abort(gaveUp);
+            return e;
+        };
+        OverlappedReduce reduce = new OverlappedReduce(s, payload, sum, fail, collectiveThread);
+        return new Pending() {
+            @Override
+            public void ready(int entry) {
+                reduce.ready(entry);
+            }
+
+            @Override
+            public void finish() {
+                reduce.finish();
+                // The collective's own time (for bus bandwidth); the step's wait for it is the runner's split.
+                lastSeconds = reducingNanos[0] / 1e9;
+                lastBytes = s.buckets().buckets().stream().mapToLong(Bucket::byteSize).sum();
+            }
+
+            @Override
+            public void abandon(RuntimeException cause) {
+                reduce.abandon(cause);
+            }
+        };
+    }
+
+    /** Stops the collective thread (it also ends by itself when idle). The transport is the caller's. */
+    @Override
+    public void close() {
+        collectiveThread.shutdownNow();
     }
 
     /**

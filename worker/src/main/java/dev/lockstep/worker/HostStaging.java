@@ -22,6 +22,8 @@ final class HostStaging {
     private final List<ByteBuffer> bucketBuffers = new ArrayList<>();
     /** Per payload entry: its slice of its bucket (little-endian bytes in the host representation). */
     private final List<ByteBuffer> slices = new ArrayList<>();
+    /** Per payload entry: the bucket it is placed in. */
+    private final int[] bucketOf;
 
     HostStaging(List<Port> ports, BucketLayout buckets) {
         this.ports = List.copyOf(ports);
@@ -29,8 +31,10 @@ final class HostStaging {
         for (Bucket b : buckets.buckets()) {
             bucketBuffers.add(ByteBuffer.allocate(Math.toIntExact(b.byteSize())).order(ByteOrder.LITTLE_ENDIAN));
         }
+        this.bucketOf = new int[this.ports.size()];
         for (Port p : this.ports) {
             BucketLayout.Placement at = buckets.placement(p.name());
+            bucketOf[slices.size()] = at.bucket();
             int elements = Math.toIntExact(p.type().shape().size());
             int size = CollectiveReducer.hostDType(p).byteSize();
             ByteBuffer slice = bucketBuffers.get(at.bucket())
@@ -47,8 +51,13 @@ final class HostStaging {
         return bucketBuffers.get(index);
     }
 
-    /** Copies every payload buffer into its place in the bucket buffers. */
-    void load(List<Buffer> payload) {
+    /** The bucket payload entry {@code entry} is placed in. */
+    int bucketOf(int entry) {
+        return bucketOf[entry];
+    }
+
+    /** Checks that {@code payload} matches the layout, entry by entry, naming the first that does not. */
+    void check(List<Buffer> payload) {
         if (payload.size() != ports.size()) {
             throw new IllegalArgumentException("got " + payload.size() + " payload buffers, the step layout has "
                     + ports.size() + ": " + ports);
@@ -59,8 +68,20 @@ final class HostStaging {
                 throw new IllegalArgumentException("payload buffer " + i + " is " + b.type() + " but the layout has "
                         + ports.get(i));
             }
-            b.copyTo(slices.get(i)); // one copy, device memory to bucket, where the device can
         }
+    }
+
+    /** Copies every payload buffer into its place in the bucket buffers. */
+    void load(List<Buffer> payload) {
+        check(payload);
+        for (int i = 0; i < ports.size(); i++) {
+            load(i, payload.get(i));
+        }
+    }
+
+    /** Copies one payload entry into its place: one copy, device memory to bucket, where the device can. */
+    void load(int entry, Buffer b) {
+        b.copyTo(slices.get(entry));
     }
 
     /** Writes the summed bucket contents back into the payload's device buffers. */

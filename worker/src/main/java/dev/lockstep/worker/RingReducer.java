@@ -15,7 +15,7 @@ import java.util.Map;
  * fingerprint reported, first): a {@link CollectiveReducer} over the transport once it has joined.
  * {@link #abort} cuts a reduce that waits on a peer the coordinator has declared dead.
  */
-final class RingReducer implements GradientReducer, ReduceStats {
+final class RingReducer implements GradientReducer, ReduceStats, AutoCloseable {
     private final CollectiveOptions options;
     private final long bucketBytes;
     private volatile Transport transport;
@@ -55,6 +55,19 @@ final class RingReducer implements GradientReducer, ReduceStats {
     @Override
     public void reduce(StepLayout layout, List<Buffer> payload) {
         reducer().reduce(layout, payload);
+    }
+
+    @Override
+    public Pending begin(StepLayout layout, List<Buffer> payload) {
+        return reducer().begin(layout, payload);
+    }
+
+    @Override
+    public void close() {
+        CollectiveReducer d = delegate;
+        if (d != null) {
+            d.close();
+        }
     }
 
     @Override

@@ -18,6 +18,27 @@ public interface Executable extends AutoCloseable {
      */
     void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs);
 
+    /**
+     * The same, telling {@code listener} as each output becomes final, so that its consumer (the
+     * all-reduce of a gradient) can start while the rest of the graph still runs. {@code ready(k)} is
+     * called once per output, on the executing thread, when output k's buffer holds its result and this
+     * run will not write it again; from then until this method returns, other threads may read that
+     * buffer (never write it). The listener must return quickly: the device waits for it. A device that
+     * finishes every output at once calls it for each output, in order, after the run (the default).
+     */
+    default void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs, OutputListener listener) {
+        execute(inputs, outputs);
+        for (int k = 0; k < outputs.size(); k++) {
+            listener.ready(k);
+        }
+    }
+
+    /** Told as each output of a run becomes final; see {@link #execute(List, List, OutputListener)}. */
+    @FunctionalInterface
+    interface OutputListener {
+        void ready(int output);
+    }
+
     /** Runs the graph into newly allocated output buffers, which the caller owns. */
     default List<Buffer> execute(List<? extends Buffer> inputs) {
         List<Buffer> outs = new ArrayList<>();

@@ -226,6 +226,48 @@ public abstract class DeviceConformanceTests {
         }
     }
 
+    /**
+     * {@code execute} with a listener: every output is announced exactly once, and when it is, its
+     * buffer already holds the final value (read there, as the all-reduce of a gradient reads it).
+     */
+    @Test
+    void outputListenerSeesEachOutputOnceWithItsFinalValue() {
+        Device device = device();
+        DType d = firstNumeric(device);
+        var b = new dev.lockstep.graph.GraphBuilder();
+        var x = b.input("x", d, 2, 3);
+        var y = b.input("y", d, 2, 3);
+        var sum = x.add(y);
+        var late = sum.mul(x).add(y).mul(sum);
+        // a computed node, a parameter, the same node twice, a reshape and a later chain
+        Graph g = b.buildTensors(List.of(sum, x, sum, sum.reshape(3, 2), late));
+        Random rnd = new Random(11);
+        List<HostTensor> hostIn = List.of(Input.of(d, 2, 3).sample(rnd), Input.of(d, 2, 3).sample(rnd));
+        List<Buffer> ins = new ArrayList<>();
+        List<Buffer> outs = new ArrayList<>();
+        try (Executable exe = device.compile(g)) {
+            hostIn.forEach(h -> ins.add(device.upload(h)));
+            g.outputTypes().forEach(t -> outs.add(device.allocate(t)));
+            HostTensor[] seen = new HostTensor[outs.size()];
+            int[] calls = new int[outs.size()];
+            exe.execute(ins, outs, k -> {
+                calls[k]++;
+                seen[k] = outs.get(k).toHost();
+            });
+            List<HostTensor> expected = ReferenceInterpreter.evaluate(g, hostIn);
+            for (int k = 0; k < outs.size(); k++) {
+                assertEquals(1, calls[k], "output " + k + " announced " + calls[k] + " times on " + device.name());
+                String atReady = Comparison.mismatch(expected.get(k), seen[k], tolerance(d), 1);
+                assertTrue(atReady == null, "output " + k + " when announced on " + device.name() + ": " + atReady);
+                assertEquals(seen[k].toString(), outs.get(k).toHost().toString(),
+                        "output " + k + " changed after it was announced on " + device.name());
+            }
+        } finally {
+            ins.forEach(Buffer::close);
+            outs.forEach(Buffer::close);
+        }
+    }
+
     @Test
     void executeRejectsWrongInputCountAndWronglyTypedOutputs() {
         Device device = device();

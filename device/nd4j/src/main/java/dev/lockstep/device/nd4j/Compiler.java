@@ -53,6 +53,9 @@ final class Compiler {
         List<Nd4jExecutable.Step> steps = new ArrayList<>();
         boolean[] direct = new boolean[n];
         Pool pool = new Pool(device, owned);
+        // The step after which each node's value is final: -1 for leaves, the end when unknown.
+        int[] finalAfter = new int[n];
+        java.util.Arrays.fill(finalAfter, Integer.MAX_VALUE);
         NativeMemory.Block[] blockOf = new NativeMemory.Block[n];
         List<List<Integer>> releaseAt = new ArrayList<>();
         for (int t = 0; t < order.length; t++) {
@@ -67,10 +70,19 @@ final class Compiler {
             }
             try {
                 switch (p.op()) {
-                    case LeafOp.Parameter prm -> { }
-                    case LeafOp.Constant c -> fixed[i] = Constants.constant(ctx, c);
-                    case LeafOp.Iota io -> fixed[i] = Constants.iota(ctx, io);
-                    case LayoutOp.Reshape r -> steps.add(new Nd4jExecutable.Step(node, null, p.in(), i));
+                    case LeafOp.Parameter prm -> finalAfter[i] = -1;
+                    case LeafOp.Constant c -> {
+                        fixed[i] = Constants.constant(ctx, c);
+                        finalAfter[i] = -1;
+                    }
+                    case LeafOp.Iota io -> {
+                        fixed[i] = Constants.iota(ctx, io);
+                        finalAfter[i] = -1;
+                    }
+                    case LayoutOp.Reshape r -> {
+                        steps.add(new Nd4jExecutable.Step(node, null, p.in(), i));
+                        finalAfter[i] = steps.size() - 1;
+                    }
                     default -> {
                         Kernel k = p.fused() != null
                                 ? FusedKernel.of(p.fused(), p.inTypes(), node.type(), device.workers())
@@ -79,6 +91,10 @@ final class Compiler {
                         int[] args = java.util.Arrays.copyOf(p.in(), p.in().length + p.stores().length);
                         System.arraycopy(p.stores(), 0, args, p.in().length, p.stores().length);
                         steps.add(new Nd4jExecutable.Step(node, k, args, i));
+                        finalAfter[i] = steps.size() - 1;
+                        for (int st : p.stores()) {
+                            finalAfter[st] = steps.size() - 1;
+                        }
                         place(i, nodes.get(i), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
                         for (int s : p.stores()) {
                             place(s, nodes.get(s), outCount, rootLast, t, direct, blockOf, fixed, pool, releaseAt);
@@ -103,7 +119,11 @@ final class Compiler {
         for (int k = 0; k < outPos.length; k++) {
             outPos[k] = pos[graph.outputs().get(k).id()];
         }
-        return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, owned);
+        int[] outFinalAfter = new int[outPos.length];
+        for (int k = 0; k < outPos.length; k++) {
+            outFinalAfter[k] = Math.min(finalAfter[outPos[k]], steps.size() - 1);
+        }
+        return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, outFinalAfter, owned);
     }
 
     /**

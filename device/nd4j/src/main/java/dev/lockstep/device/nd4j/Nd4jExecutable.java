@@ -33,12 +33,15 @@ final class Nd4jExecutable implements Executable {
     private final int[] paramPos;
     private final int[] outPos;
     private final boolean[] direct;
+    /** Per step: the outputs whose values are final once it has run (-1: before the first step). */
+    private final int[][] outputsFinalAfter;
+    private final int[] outputsFinalAtStart;
     private final List<NativeMemory.Block> owned;
     private boolean closed;
     private long[] profile;
 
     Nd4jExecutable(Nd4jDevice device, Graph graph, MemorySegment[] fixed, List<Step> steps, int[] paramPos,
-                   int[] outPos, boolean[] direct, List<NativeMemory.Block> owned) {
+                   int[] outPos, boolean[] direct, int[] outFinalAfter, List<NativeMemory.Block> owned) {
         this.device = device;
         this.graph = graph;
         this.fixed = fixed;
@@ -48,6 +51,19 @@ final class Nd4jExecutable implements Executable {
         this.outPos = outPos;
         this.direct = direct;
         this.owned = owned;
+        List<List<Integer>> byStep = new java.util.ArrayList<>();
+        for (int t = 0; t <= this.steps.length; t++) {
+            byStep.add(new java.util.ArrayList<>());
+        }
+        for (int k = 0; k < outFinalAfter.length; k++) {
+            byStep.get(outFinalAfter[k] + 1).add(k);
+        }
+        this.outputsFinalAtStart = byStep.getFirst().stream().mapToInt(Integer::intValue).toArray();
+        this.outputsFinalAfter = new int[this.steps.length][];
+        for (int t = 0; t < this.steps.length; t++) {
+            List<Integer> ks = byStep.get(t + 1);
+            outputsFinalAfter[t] = ks.isEmpty() ? null : ks.stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
     @Override
@@ -61,7 +77,18 @@ final class Nd4jExecutable implements Executable {
     }
 
     @Override
-    public synchronized void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
+    public void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {
+        execute(inputs, outputs, null);
+    }
+
+    /**
+     * Each output is copied out of its pooled block (where it has one) and published as soon as the
+     * step that computes it has run: output blocks are never returned to the pool, so nothing later
+     * in the schedule writes them.
+     */
+    @Override
+    public synchronized void execute(List<? extends Buffer> inputs, List<? extends Buffer> outputs,
+                                     OutputListener listener) {
         if (closed) {
             throw new IllegalStateException("executable on device " + device.name() + " is closed");
         }
@@ -70,13 +97,16 @@ final class Nd4jExecutable implements Executable {
             // The first kernel is usually a gemm; helpers need ~30 us to wake, so start them now.
             device.workers().wake();
         }
-        for (Step s : steps) {
+        publish(outputsFinalAtStart, outputs, listener);
+        for (int t = 0; t < steps.length; t++) {
+            Step s = steps[t];
             MemorySegment[] args = s.args;
             for (int k = 0; k < args.length; k++) {
                 args[k] = slots[s.in[k]];
             }
             if (s.kernel == null) {
                 slots[s.out] = args[0];
+                publish(outputsFinalAfter[t], outputs, listener);
                 continue;
             }
             long t0 = profile == null ? 0 : System.nanoTime();
@@ -88,15 +118,25 @@ final class Nd4jExecutable implements Executable {
             if (profile != null) {
                 profile[s.node.kind().ordinal()] += System.nanoTime() - t0;
             }
+            publish(outputsFinalAfter[t], outputs, listener);
         }
-        for (int k = 0; k < outPos.length; k++) {
+        System.arraycopy(fixed, 0, slots, 0, fixed.length);
+    }
+
+    private void publish(int[] ready, List<? extends Buffer> outputs, OutputListener listener) {
+        if (ready == null) {
+            return;
+        }
+        for (int k : ready) {
             MemorySegment dst = ((NdBuffer) outputs.get(k)).segment();
             MemorySegment src = slots[outPos[k]];
             if (src.address() != dst.address()) {
                 MemorySegment.copy(src, 0, dst, 0, dst.byteSize());
             }
+            if (listener != null) {
+                listener.ready(k);
+            }
         }
-        System.arraycopy(fixed, 0, slots, 0, fixed.length);
     }
 
     private void bind(List<? extends Buffer> inputs, List<? extends Buffer> outputs) {

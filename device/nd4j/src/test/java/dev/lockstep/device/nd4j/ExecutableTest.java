@@ -45,6 +45,57 @@ class ExecutableTest {
         return b.buildTensors(List.of(loss, dw1, db1, dw2, db2));
     }
 
+    /**
+     * Outputs are announced as the schedule computes them, not at the end: when the gradient of the
+     * second layer is announced, the first layer's (computed later in the backward pass) is unwritten.
+     */
+    @Test
+    void outputsAreAnnouncedAsSoonAsTheyAreComputed() {
+        Graph g = mlpStep(8, 20, 16, 10);
+        Nd4jDevice d = (Nd4jDevice) Cpu.DEVICE;
+        List<Buffer> inputs = new ArrayList<>();
+        List<Buffer> outputs = new ArrayList<>();
+        try (var exe = d.compile(g)) {
+            for (var p : g.parameters()) {
+                inputs.add(d.upload(HostTensor.fromDoubles(p.type(), sines((int) p.type().shape().size()))));
+            }
+            for (TensorType t : g.outputTypes()) {
+                Buffer b = d.allocate(t);
+                b.copyFrom(HostTensor.fromDoubles(t, nans((int) t.shape().size())));
+                outputs.add(b);
+            }
+            List<Integer> order = new ArrayList<>();
+            boolean[] firstLayerUnwrittenAtSecond = {false};
+            exe.execute(inputs, outputs, k -> {
+                order.add(k);
+                if (k == 3) { // dw2
+                    firstLayerUnwrittenAtSecond[0] = Double.isNaN(outputs.get(1).toHost().getDouble(0));
+                }
+            });
+            assertEquals(List.of(0, 1, 2, 3, 4), order.stream().sorted().toList(), "each output once: " + order);
+            assertTrue(order.indexOf(3) < order.indexOf(1), "dw2 before dw1: " + order);
+            assertTrue(firstLayerUnwrittenAtSecond[0], "dw1 was already written when dw2 was announced");
+            assertTrue(!Double.isNaN(outputs.get(1).toHost().getDouble(0)), "dw1 written by the end");
+        } finally {
+            inputs.forEach(Buffer::close);
+            outputs.forEach(Buffer::close);
+        }
+    }
+
+    private static double[] sines(int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.sin(i * 0.37);
+        }
+        return v;
+    }
+
+    private static double[] nans(int n) {
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, Double.NaN);
+        return v;
+    }
+
     @Test
     void steadyStateStepsAllocateNoNativeMemory() {
         Graph g = mlpStep(8, 20, 16, 10);
