@@ -17,6 +17,7 @@ public final class Builder {
     LearningRate learningRate = new LearningRate.Constant(0.001);
     GradientTransform transform = GradientTransform.chain();
     int microBatches = 1;
+    dev.lockstep.nn.BatchStatistics batchStatistics = dev.lockstep.nn.BatchStatistics.LOCAL;
     final List<Listener> listeners = new ArrayList<>();
     dev.lockstep.device.Device device;
     GradientReducer reducer = GradientReducer.IDENTITY;
@@ -53,6 +54,16 @@ public final class Builder {
             throw new IllegalArgumentException("microBatches must be >= 1, got " + k);
         }
         this.microBatches = k;
+        return this;
+    }
+
+    /**
+     * Where batch-norm layers take their batch statistics from on several replicas: each replica's
+     * slice ({@code LOCAL}, the default) or the whole global batch ({@code SYNC}, summed across replicas
+     * inside the step through the reducer's {@link GradientReducer#replicas()}).
+     */
+    public Builder batchStatistics(dev.lockstep.nn.BatchStatistics policy) {
+        this.batchStatistics = Objects.requireNonNull(policy, "batchStatistics");
         return this;
     }
 

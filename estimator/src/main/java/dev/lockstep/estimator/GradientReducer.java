@@ -24,6 +24,14 @@ public interface GradientReducer {
     void reduce(StepLayout layout, List<Buffer> payload);
 
     /**
+     * What the gradient program's own all-reduces ({@code batch_norm: sync}) sum over: the same
+     * replicas, called from inside the program while it runs. One process: a single replica.
+     */
+    default dev.lockstep.device.Replicas replicas() {
+        return dev.lockstep.device.Replicas.SINGLE;
+    }
+
+    /**
      * Starts the same sum over a payload whose entries become final one at a time, while the gradient
      * program still runs: the runner calls {@link Pending#ready} for each entry once its buffer holds
      * the local value (from the device's output listener), then {@link Pending#finish}, or

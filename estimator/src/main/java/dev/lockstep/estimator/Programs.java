@@ -71,8 +71,9 @@ final class Programs {
     }
 
     /** The training configuration an estimator traces with (no frozen paths). */
-    static TrainStep.Config config(Optimizer optimizer, GradientTransform transform, long seed) {
-        return new TrainStep.Config(optimizer, transform, java.util.Set.of(), false, seed);
+    static TrainStep.Config config(Optimizer optimizer, GradientTransform transform, long seed,
+                                   dev.lockstep.nn.BatchStatistics batchStatistics) {
+        return new TrainStep.Config(optimizer, transform, java.util.Set.of(), false, seed, batchStatistics);
     }
 
     /** The model function's per-example loss in TRAIN mode, as the training step traces it. */

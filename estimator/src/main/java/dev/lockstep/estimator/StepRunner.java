@@ -68,7 +68,7 @@ public final class StepRunner implements AutoCloseable {
                 throw new IllegalArgumentException("the initial value of " + e.getValue() + " is " + v.type());
             }
         }
-        this.gradientExe = device.compile(layout.gradient().graph());
+        this.gradientExe = device.compile(layout.gradient().graph(), reducer.replicas());
         this.applyExe = device.compile(layout.apply().graph());
         for (var e : values.entrySet()) {
             live.put(e.getKey(), device.upload(e.getValue()));

@@ -70,7 +70,7 @@ final class TrainingLoop implements AutoCloseable {
     TrainingLoop(Builder b, CheckpointStore store) {
         this.model = b.model;
         this.modelFn = b.modelFn;
-        this.config = Programs.config(b.optimizer, b.transform, b.run.seed());
+        this.config = Programs.config(b.optimizer, b.transform, b.run.seed(), b.batchStatistics);
         this.learningRate = b.learningRate;
         this.microBatches = b.microBatches;
         this.listeners = List.copyOf(b.listeners);

@@ -9,7 +9,7 @@ package dev.lockstep.graph;
  */
 public sealed interface Op
         permits LeafOp, UnaryOp, BinaryOp, Select, LayoutOp, IndexOp, DotGeneral, Convolution,
-                ReduceOp, WindowOp, RandomBits {
+                ReduceOp, WindowOp, RandomBits, AllReduce {
 
     /** The StableHLO op this corresponds to, e.g. {@code stablehlo.add}. */
     default String stablehloName() {

@@ -46,7 +46,8 @@ public enum OpKind {
     ARGMAX("reduce", 1),
     REDUCE_WINDOW("reduce_window", 1),
     SELECT_AND_SCATTER("select_and_scatter", 2),
-    RANDOM_BITS("custom_threefry", 2);
+    RANDOM_BITS("custom_threefry", 2),
+    ALL_REDUCE("all_reduce", 1);
 
     private final String stablehlo;
     private final int arity;
@@ -110,6 +111,7 @@ public enum OpKind {
             case WindowOp.ReduceWindow w -> REDUCE_WINDOW;
             case WindowOp.SelectAndScatter s -> SELECT_AND_SCATTER;
             case RandomBits r -> RANDOM_BITS;
+            case AllReduce a -> ALL_REDUCE;
         };
     }
 

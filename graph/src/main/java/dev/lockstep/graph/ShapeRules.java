@@ -76,6 +76,10 @@ public final class ShapeRules {
                         "operand and source must be the same floating type");
                 yield in.get(0);
             }
+            case AllReduce a -> {
+                check(!in.get(0).dtype().isBool(), op, in, "cannot sum bool across replicas");
+                yield in.get(0);
+            }
             case RandomBits r -> {
                 for (TensorType t : in) {
                     check(t.equals(TensorType.of(DType.I64)), op, in, "key and counter must be i64 scalars");

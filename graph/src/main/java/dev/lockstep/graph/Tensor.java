@@ -117,6 +117,9 @@ public final class Tensor {
     public Tensor square() { return mul(this); }
     public Tensor relu() { return max(0.0); }
 
+    /** The element-wise sum of this tensor over every replica of the step ({@link AllReduce}). */
+    public Tensor sumOverReplicas() { return unary(new AllReduce()); }
+
     public Tensor cast(DType to) {
         return to == dtype() ? this : unary(new UnaryOp.Convert(to));
     }

@@ -135,13 +135,11 @@ final class JobParser {
                     + " evenly (each takes an equal slice of every global batch); use a batch size that is a "
                     + "multiple of " + workers);
         }
-        if ("sync".equals(f.get("batch_norm", BATCH_NORM_POLICY, "local"))) {
-            problems.add(f.at("batch_norm"), "'sync' (batch statistics all-reduced inside the forward pass) is not "
-                    + "available yet; use 'local'");
-        }
+        JobSpec.BatchNormPolicy batchNorm = "sync".equals(f.get("batch_norm", BATCH_NORM_POLICY, "local"))
+                ? JobSpec.BatchNormPolicy.SYNC : JobSpec.BatchNormPolicy.LOCAL;
         return new JobSpec.Distributed(workers, f.get("max_restarts", Kind.NON_NEGATIVE_INT, d.maxRestarts()),
                 f.get("replica_check_every_steps", Kind.NON_NEGATIVE_LONG, d.replicaCheckEverySteps()),
-                f.get("bucket_bytes", Kind.POSITIVE_LONG, d.bucketBytes()), JobSpec.BatchNormPolicy.LOCAL);
+                f.get("bucket_bytes", Kind.POSITIVE_LONG, d.bucketBytes()), batchNorm);
     }
 
     /** Fills in a layer model's input: the only feature that is not a label. */

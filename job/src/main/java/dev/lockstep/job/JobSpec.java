@@ -53,9 +53,11 @@ public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec op
 
     /**
      * {@code local}: each replica normalises with its own batch statistics and the moving statistics are
-     * averaged across replicas every step (TF MirroredStrategy's MEAN aggregation), so replicas stay identical.
+     * averaged across replicas every step (TF MirroredStrategy's MEAN aggregation), so replicas stay
+     * identical. {@code sync}: every replica normalises with the statistics of the whole global batch,
+     * summed across replicas inside the forward pass (as one process would compute them).
      */
-    public enum BatchNormPolicy { LOCAL }
+    public enum BatchNormPolicy { LOCAL, SYNC }
 
     /** Reads and validates the spec at {@code file}; relative paths in it are relative to its directory. */
     public static JobSpec load(Path file) {

@@ -286,6 +286,8 @@ class CanonicalFormTest {
                 new String[] {"checkpoints: {dir: runs/test}",
                         "checkpoints: {dir: runs/test}\ndistributed: {bucket_bytes: 1024}"},
                 new String[] {"checkpoints: {dir: runs/test}",
+                        "checkpoints: {dir: runs/test}\ndistributed: {batch_norm: sync}"},
+                new String[] {"checkpoints: {dir: runs/test}",
                         "checkpoints: {dir: runs/test}\nregularization: {kernels: {l2_sum_of_squares: 0.1}}"},
                 new String[] {"checkpoints: {dir: runs/test}",
                         "checkpoints: {dir: runs/test}\nregularization: {kernels: {l2_half_sum_of_squares: 0.1}}"});

@@ -187,17 +187,17 @@ class SpecErrorsTest {
                 + "replica_check_every_steps: 10, bucket_bytes: 65536, batch_norm: local}\n", Path.of("/tmp")).distributed();
         assertEquals(new JobSpec.Distributed(4, 2, 10, 65536, JobSpec.BatchNormPolicy.LOCAL), d);
         assertEquals(JobSpec.Distributed.SINGLE, JobSpec.parse(GOOD, Path.of("/tmp")).distributed());
+        assertEquals(JobSpec.BatchNormPolicy.SYNC, JobSpec.parse(GOOD + "distributed: {batch_norm: sync}\n",
+                Path.of("/tmp")).distributed().batchNorm());
     }
 
     @Test
-    void workersMustSplitTheBatchAndElasticOrSyncSettingsAreRefusedByName() {
+    void workersMustSplitTheBatchAndElasticSettingsAreRefusedByName() {
         assertHas(problems(GOOD + "distributed: {workers: 3}\n"), "distributed.workers: 3 workers cannot split "
                 + "train.batch_size 8 evenly (each takes an equal slice of every global batch); use a batch size "
                 + "that is a multiple of 3");
         assertHas(problems(GOOD + "distributed: {workers: {min: 2, max: 4}}\n"), "distributed.workers: {min, max} "
                 + "needs elastic membership, which is not available yet; give a fixed number of workers");
-        assertHas(problems(GOOD + "distributed: {batch_norm: sync}\n"), "distributed.batch_norm: 'sync' (batch "
-                + "statistics all-reduced inside the forward pass) is not available yet; use 'local'");
         assertHas(problems(GOOD + "distributed: {batch_norm: lcoal}\n"), "distributed.batch_norm: expected one of "
                 + "local, sync, got \"lcoal\" (did you mean 'local'?)");
         assertHas(problems(GOOD + "distributed: {workers: 0}\n"), "distributed.workers: expected a positive integer, got 0");

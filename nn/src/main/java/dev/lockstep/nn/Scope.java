@@ -32,6 +32,7 @@ public final class Scope {
     private final Mode mode;
     private final Module root;
     private final long seed;
+    private final BatchStatistics batchStatistics;
     private final Set<Module> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Deque<Module> running = new ArrayDeque<>();
     private final Map<String, Tensor> values = new LinkedHashMap<>();
@@ -41,11 +42,21 @@ public final class Scope {
     private Tensor exampleOffset;
 
     public Scope(GraphBuilder builder, Mode mode, Module root, long seed) {
+        this(builder, mode, root, seed, BatchStatistics.LOCAL);
+    }
+
+    public Scope(GraphBuilder builder, Mode mode, Module root, long seed, BatchStatistics batchStatistics) {
         this.builder = builder;
         this.mode = mode;
         this.root = root;
         this.seed = seed;
+        this.batchStatistics = java.util.Objects.requireNonNull(batchStatistics, "batchStatistics");
         owned.addAll(root.modules());
+    }
+
+    /** Where batch-norm layers take batch statistics from in a training trace. */
+    public BatchStatistics batchStatistics() {
+        return batchStatistics;
     }
 
     public GraphBuilder builder() {

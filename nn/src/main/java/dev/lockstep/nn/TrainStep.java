@@ -43,11 +43,20 @@ public final class TrainStep {
         Tensor perExample(Scope scope, Map<String, Tensor> features, Map<String, Tensor> labels);
     }
 
-    /** Optimizer, transforms, and which parameters are frozen or may go without gradient. */
+    /**
+     * Optimizer, transforms, which parameters are frozen or may go without gradient, the seed, and
+     * where batch-norm layers take their batch statistics from across replicas.
+     */
     public record Config(Optimizer optimizer, GradientTransform transform, Set<String> frozen,
-                         boolean allowUnusedParameters, long seed) {
+                         boolean allowUnusedParameters, long seed, BatchStatistics batchStatistics) {
         public Config {
             frozen = Set.copyOf(frozen);
+            java.util.Objects.requireNonNull(batchStatistics, "batchStatistics");
+        }
+
+        public Config(Optimizer optimizer, GradientTransform transform, Set<String> frozen,
+                      boolean allowUnusedParameters, long seed) {
+            this(optimizer, transform, frozen, allowUnusedParameters, seed, BatchStatistics.LOCAL);
         }
 
         public static Config of(Optimizer optimizer, long seed) {
@@ -55,11 +64,11 @@ public final class TrainStep {
         }
 
         public Config withTransform(GradientTransform t) {
-            return new Config(optimizer, t, frozen, allowUnusedParameters, seed);
+            return new Config(optimizer, t, frozen, allowUnusedParameters, seed, batchStatistics);
         }
 
         public Config withFrozen(Set<String> paths) {
-            return new Config(optimizer, transform, paths, allowUnusedParameters, seed);
+            return new Config(optimizer, transform, paths, allowUnusedParameters, seed, batchStatistics);
         }
 
         /** Also freezes every variable of {@code subtree} (for fine-tuning the rest of the model). */
@@ -70,7 +79,11 @@ public final class TrainStep {
         }
 
         public Config allowingUnusedParameters() {
-            return new Config(optimizer, transform, frozen, true, seed);
+            return new Config(optimizer, transform, frozen, true, seed, batchStatistics);
+        }
+
+        public Config withBatchStatistics(BatchStatistics policy) {
+            return new Config(optimizer, transform, frozen, allowUnusedParameters, seed, policy);
         }
     }
 
@@ -80,7 +93,7 @@ public final class TrainStep {
         GraphBuilder b = new GraphBuilder();
         Map<String, Tensor> f = declare(b, "features/", features);
         Map<String, Tensor> l = declare(b, "labels/", labels);
-        Scope scope = new Scope(b, Mode.TRAIN, model, config.seed());
+        Scope scope = new Scope(b, Mode.TRAIN, model, config.seed(), config.batchStatistics());
         Tensor perExample = lossFn.perExample(scope, f, l);
         if (perExample.rank() != 1 || !perExample.dtype().isFloating()) {
             throw new IllegalArgumentException("the loss function must return per-example losses [batch] of a float "

@@ -58,7 +58,8 @@ final class Attempt {
             rank = reg.getRank();
             JobSpec spec = JobSpec.parse(reg.getCanonicalSpec(), Path.of("/"));
             Duration interval = Duration.ofMillis(Math.max(50, reg.getHeartbeatIntervalMs()));
-            try (RingReducer reducer = new RingReducer(config.collective(), spec.distributed().bucketBytes());
+            try (RingReducer reducer = new RingReducer(config.collective(), spec.distributed().bucketBytes(),
+                    reg.getMembership().getWorldSize());
                  Heartbeats heartbeats = new Heartbeats(link, jobId, rank, reg.getMembership(), interval,
                     interval.multipliedBy(20), s -> reducer.abort("rank " + reg.getRank() + " was told to "
                     + s.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + s.reason()))) {

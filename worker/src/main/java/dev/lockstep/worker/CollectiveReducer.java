@@ -13,6 +13,8 @@ import dev.lockstep.nn.Port;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.HostTensor;
+import dev.lockstep.device.Replicas;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +40,18 @@ public final class CollectiveReducer implements GradientReducer, AutoCloseable {
     /** Default bucket cap: large enough that a small model's payload is one or two buckets. */
     public static final long DEFAULT_BUCKET_CAP_BYTES = 4L << 20;
 
+    /** Bucket ids of the gradient program's own all-reduces start here, apart from the payload's. */
+    static final int IN_PROGRAM_BUCKETS = 1 << 20;
+
     private final Transport transport;
     private final AllReducer allReducer;
+    /**
+     * The gradient program's all-reduces ({@code batch_norm: sync}): its own operation numbers and
+     * bucket ids, so they never match the payload's chunks, which the collective thread may be summing
+     * at the same time.
+     */
+    private final AllReducer inProgram;
+    private final Replicas replicas;
     private final long bucketCapBytes;
     private StepLayout stagedFor;
     private HostStaging staging;
@@ -56,6 +68,26 @@ public final class CollectiveReducer implements GradientReducer, AutoCloseable {
     public CollectiveReducer(Transport transport, CollectiveOptions options, long bucketCapBytes) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.allReducer = new AllReducer(transport, Objects.requireNonNull(options, "options"));
+        this.inProgram = new AllReducer(transport, options);
+        this.replicas = new Replicas() {
+            @Override
+            public int count() {
+                return transport.worldSize();
+            }
+
+            @Override
+            public void sum(int op, DType dtype, ByteBuffer data) {
+                requireUsable();
+                try {
+                    inProgram.reduceBucket(IN_PROGRAM_BUCKETS + op, dtype, data);
+                } catch (CollectiveException e) {
+                    failure = new ReduceFailedException(rank(), worldSize(), "all_reduce " + op
+                            + " of the gradient program (batch statistics under batch_norm: sync)", e);
+                    transport.abort(e);
+                    throw failure;
+                }
+            }
+        };
         if (bucketCapBytes < 1) {
             throw new IllegalArgumentException("bucketCapBytes must be >= 1, got " + bucketCapBytes);
         }
@@ -118,6 +150,12 @@ public final class CollectiveReducer implements GradientReducer, AutoCloseable {
         s.store(payload);
         lastSeconds = (System.nanoTime() - t0) / 1e9;
         lastBytes = s.buckets().buckets().stream().mapToLong(Bucket::byteSize).sum();
+    }
+
+    /** The gradient program's all-reduces sum over this reducer's ranks, on the executing thread. */
+    @Override
+    public Replicas replicas() {
+        return replicas;
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.lockstep.collective.CollectiveException;
 import dev.lockstep.collective.CollectiveOptions;
 import dev.lockstep.collective.Transport;
 import dev.lockstep.device.Buffer;
+import dev.lockstep.device.Replicas;
+import dev.lockstep.tensor.DType;
+import java.nio.ByteBuffer;
 import dev.lockstep.estimator.GradientReducer;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.tensor.HostTensor;
@@ -18,13 +21,31 @@ import java.util.Map;
 final class RingReducer implements GradientReducer, ReduceStats, AutoCloseable {
     private final CollectiveOptions options;
     private final long bucketBytes;
+    private final int worldSize;
     private volatile Transport transport;
     private volatile CollectiveReducer delegate;
     private volatile String abortedBecause;
 
-    RingReducer(CollectiveOptions options, long bucketBytes) {
+    RingReducer(CollectiveOptions options, long bucketBytes, int worldSize) {
         this.options = options;
         this.bucketBytes = bucketBytes;
+        this.worldSize = worldSize;
+    }
+
+    /** Known from registration, before the ring: the gradient program is compiled for it. */
+    @Override
+    public Replicas replicas() {
+        return new Replicas() {
+            @Override
+            public int count() {
+                return worldSize;
+            }
+
+            @Override
+            public void sum(int op, DType dtype, ByteBuffer data) {
+                reducer().replicas().sum(op, dtype, data);
+            }
+        };
     }
 
     void join(Transport t) {
@@ -89,7 +110,6 @@ final class RingReducer implements GradientReducer, ReduceStats, AutoCloseable {
 
     @Override
     public int worldSize() {
-        CollectiveReducer d = delegate;
-        return d == null ? 1 : d.worldSize();
+        return worldSize;
     }
 }

@@ -22,8 +22,20 @@ class GrpcWorkersTest {
 
     @Test
     void twoWorkersOverGrpcGiveTheBytesOfTwoWorkersInProcess() throws Exception {
+        sameBytesOverGrpc(Workers.Job.batchNorm());
+    }
+
+    /**
+     * Sync batch statistics: the program's own all-reduces run on the training thread while the
+     * collective thread sums the payload's buckets, over the same streams.
+     */
+    @Test
+    void syncBatchStatisticsOverGrpcGiveTheBytesOfTwoWorkersInProcess() throws Exception {
+        sameBytesOverGrpc(Workers.Job.denseBatchNorm().withBatchStatistics(dev.lockstep.nn.BatchStatistics.SYNC));
+    }
+
+    private void sameBytesOverGrpc(Workers.Job job) throws Exception {
         int n = 2, steps = 12;
-        Workers.Job job = Workers.Job.batchNorm();
         List<Map<String, HostTensor>> local = Workers.train(job, n, steps, dir.resolve("local"));
         List<GrpcTransport> world = new ArrayList<>();
         try {

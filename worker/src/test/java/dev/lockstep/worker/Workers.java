@@ -18,6 +18,7 @@ import dev.lockstep.estimator.Listener;
 import dev.lockstep.estimator.ModelFn;
 import dev.lockstep.estimator.Replica;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.nn.BatchStatistics;
 import dev.lockstep.nn.GradientTransform;
 import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Module;
@@ -59,7 +60,11 @@ final class Workers {
     private Workers() {}
 
     /** What every worker builds identically: model tree, model function and training settings. */
-    record Job(Supplier<Module> model, int microBatches, int microGlobalBatch) {
+    record Job(Supplier<Module> model, int microBatches, int microGlobalBatch, BatchStatistics batchStatistics) {
+        Job(Supplier<Module> model, int microBatches, int microGlobalBatch) {
+            this(model, microBatches, microGlobalBatch, BatchStatistics.LOCAL);
+        }
+
         static Job mlpWithDropout() {
             return new Job(() -> Sequential.of("hidden", new Dense(16, Activation.Fn.TANH), "drop", new Dropout(0.25),
                     "hidden2", new Dense(8, Activation.Fn.RELU), "out", new Dense(1)), 1, GLOBAL_BATCH);
@@ -68,6 +73,12 @@ final class Workers {
         static Job batchNorm() {
             return new Job(() -> Sequential.of("bn", new BatchNormalization(), "hidden",
                     new Dense(16, Activation.Fn.TANH), "out", new Dense(1)), 1, GLOBAL_BATCH);
+        }
+
+        /** Batch norm between dense layers: its statistics' gradients reach the first layer's parameters. */
+        static Job denseBatchNorm() {
+            return new Job(() -> Sequential.of("in", new Dense(6, Activation.Fn.TANH), "bn", new BatchNormalization(),
+                    "hidden", new Dense(16, Activation.Fn.TANH), "out", new Dense(1)), 1, GLOBAL_BATCH);
         }
 
         /** k micro-batches per step; each micro-batch is a global batch of GLOBAL_BATCH / k sliced over ranks. */
@@ -83,7 +94,16 @@ final class Workers {
         }
 
         Job withGlobalBatch(int global) {
-            return new Job(model, microBatches, global);
+            return new Job(model, microBatches, global, batchStatistics);
+        }
+
+        Job withBatchStatistics(BatchStatistics policy) {
+            return new Job(model, microBatches, microGlobalBatch, policy);
+        }
+
+        /** The same model in one process with k micro-batches, each a global batch of this job's over k. */
+        Job asMicroBatches(int k) {
+            return new Job(model, microBatches * k, microGlobalBatch / k, batchStatistics);
         }
 
         /** This rank's input: its slice of every (micro-)global batch of one synthetic regression stream. */
@@ -102,7 +122,8 @@ final class Workers {
                     .optimizer(Optimizer.Adam.standard())
                     .learningRate(new LearningRate.Constant(0.01))
                     .gradientTransform(GradientTransform.chain(new GradientTransform.ClipByGlobalNorm(1.0)))
-                    .microBatches(microBatches);
+                    .microBatches(microBatches)
+                    .batchStatistics(batchStatistics);
             for (Listener l : listeners) {
                 b.listener(l);
             }

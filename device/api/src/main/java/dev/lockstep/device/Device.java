@@ -18,6 +18,24 @@ public interface Device extends AutoCloseable {
     /** Compiles {@code graph}; throws {@link CompileException} naming the op and device on failure. */
     Executable compile(Graph graph);
 
+    /**
+     * Compiles {@code graph} with its {@code all_reduce} ops summing over {@code replicas}. A device that
+     * cannot call out to other replicas from inside a program (the default) compiles a graph that has
+     * such ops only for a single replica, where they return their operands.
+     */
+    default Executable compile(Graph graph, Replicas replicas) {
+        if (replicas.count() > 1) {
+            for (dev.lockstep.graph.Node n : graph.nodes()) {
+                if (n.op() instanceof dev.lockstep.graph.AllReduce) {
+                    throw new CompileException(name(), n, "device " + name() + " cannot sum across "
+                            + replicas.count() + " replicas inside a program (all_reduce, used by batch_norm: sync); "
+                            + "use device cpu for this job, or batch_norm: local");
+                }
+            }
+        }
+        return compile(graph);
+    }
+
     /** Copies a host tensor into a new device buffer. */
     Buffer upload(HostTensor tensor);
 

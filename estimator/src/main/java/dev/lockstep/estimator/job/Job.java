@@ -6,6 +6,7 @@ import dev.lockstep.estimator.InputFn;
 import dev.lockstep.estimator.Listener;
 import dev.lockstep.estimator.ModelFn;
 import dev.lockstep.estimator.RunConfig;
+import dev.lockstep.nn.BatchStatistics;
 import dev.lockstep.nn.GradientTransform;
 import dev.lockstep.nn.LearningRate;
 import dev.lockstep.nn.Module;
@@ -20,13 +21,13 @@ import java.util.Optional;
  * the same step). The model tree belongs to one estimator: build the spec again for another.
  */
 public record Job(Module model, ModelFn modelFn, RunConfig run, Optimizer optimizer, LearningRate learningRate,
-                  GradientTransform transform, int microBatches, InputFn train, long trainSteps,
-                  Optional<InputFn> eval, long evalSteps, long evalEverySteps) {
+                  GradientTransform transform, int microBatches, BatchStatistics batchStatistics, InputFn train,
+                  long trainSteps, Optional<InputFn> eval, long evalSteps, long evalEverySteps) {
 
     /** An estimator builder with every setting of the spec; add listeners or a device before build(). */
     public Builder builder() {
         return Estimator.builder(model, modelFn, run).optimizer(optimizer).learningRate(learningRate)
-                .gradientTransform(transform).microBatches(microBatches);
+                .gradientTransform(transform).microBatches(microBatches).batchStatistics(batchStatistics);
     }
 
     /** The estimator of this job, with these listeners, on the spec's device (opened by name). */
@@ -50,7 +51,7 @@ public record Job(Module model, ModelFn modelFn, RunConfig run, Optimizer optimi
 
     /** The same job with another run configuration (a CLI flag overriding the model directory or device). */
     public Job withRun(RunConfig r) {
-        return new Job(model, modelFn, r, optimizer, learningRate, transform, microBatches, train, trainSteps, eval,
-                evalSteps, evalEverySteps);
+        return new Job(model, modelFn, r, optimizer, learningRate, transform, microBatches, batchStatistics, train,
+                trainSteps, eval, evalSteps, evalEverySteps);
     }
 }

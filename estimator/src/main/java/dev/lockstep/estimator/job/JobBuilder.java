@@ -122,6 +122,10 @@ public final class JobBuilder {
                 ? Optional.of(e.everySteps().getAsLong()) : Optional.empty()).orElse(trainSteps);
         return new Job(model, fn, run, Training.optimizer(spec.optimizer()), Training.schedule(spec.schedule()),
                 Training.transform(spec.transforms()), spec.microBatches(),
+                switch (spec.distributed().batchNorm()) {
+                    case LOCAL -> dev.lockstep.nn.BatchStatistics.LOCAL;
+                    case SYNC -> dev.lockstep.nn.BatchStatistics.SYNC;
+                },
                 () -> train, trainSteps, eval, spec.eval().map(JobSpec.Eval::steps).orElse(0L), evalEvery);
     }
 

@@ -1,5 +1,6 @@
 package dev.lockstep.graph.autodiff;
 
+import dev.lockstep.graph.AllReduce;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
@@ -37,6 +38,8 @@ final class Vjp {
             case WindowOp w -> WindowVjp.of(w, n, g, need, e);
             // Random bits are i32 and have no gradient (OpKind.differentiable() is false).
             case RandomBits r -> new Node[n.operands().size()];
+            // Every replica's loss depends on every replica's operand: the cotangents sum over replicas.
+            case AllReduce a -> new Node[] {e.op(a, g)};
         };
     }
 }

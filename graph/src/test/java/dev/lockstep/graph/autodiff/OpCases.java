@@ -40,6 +40,7 @@ final class OpCases {
         }));
         c.add(new Case("broadcast_in_dim", b -> in(b, f, 1, 3).broadcastInDim(Shape.of(2, 3, 4), 0, 1)));
         c.add(new Case("reshape", b -> in(b, f, 2, 6).reshape(3, 4)));
+        c.add(new Case("all_reduce", b -> in(b, f, 2, 3).sumOverReplicas()));
         c.add(new Case("transpose", b -> in(b, f, 2, 3, 4).transpose(2, 0, 1)));
         c.add(new Case("slice", b -> in(b, f, 5, 7).slice(new int[] {1, 0}, new int[] {5, 6}, new int[] {2, 3})));
         c.add(new Case("dynamic_slice", b -> in(b, f, 5, 4).dynamicSlice(

@@ -1,6 +1,8 @@
 package dev.lockstep.nn.layers;
 
 import dev.lockstep.graph.Tensor;
+import dev.lockstep.nn.BatchStatistics;
+import dev.lockstep.tensor.TensorType;
 import dev.lockstep.nn.Initializer;
 import dev.lockstep.nn.Layer;
 import dev.lockstep.nn.Scope;
@@ -10,7 +12,8 @@ import dev.lockstep.nn.Scope;
  * and the biased batch variance (divide by n), and the same traced step updates the moving
  * statistics: {@code moving = momentum * moving + (1 - momentum) * batch}. The moving variance
  * tracks the biased batch variance by default (as Keras does); {@link #unbiasedMovingVariance()}
- * makes it track n / (n - 1) times that. Evaluation and prediction use the moving statistics. There
+ * makes it track n / (n - 1) times that. Across replicas, the batch is the replica's slice under
+ * {@link BatchStatistics#LOCAL} and the whole global batch under {@link BatchStatistics#SYNC}. Evaluation and prediction use the moving statistics. There
  * is no update op to remember: state updates are outputs of every training step.
  */
 public final class BatchNormalization extends Layer {
@@ -65,9 +68,21 @@ public final class BatchNormalization extends Layer {
                 axes[i] = i;
             }
             long n = x.shape().size() / c;
-            mean = x.mean(axes);
-            var = x.sub(mean).square().mean(axes);
-            Tensor tracked = unbiased && n > 1 ? var.mul((double) n / (n - 1)) : var;
+            Tensor tracked;
+            if (scope.batchStatistics() == BatchStatistics.SYNC) {
+                // The global batch's statistics: per-channel sums and the count over every replica, then
+                // the squared deviations from the global mean (two passes, as in one process).
+                Tensor sums = x.sum(axes).concat(0, x.builder().constant(TensorType.of(x.dtype(), 1), n))
+                        .sumOverReplicas();
+                Tensor count = sums.slice(0, c, c + 1);
+                mean = sums.slice(0, 0, c).div(count);
+                var = x.sub(mean).square().sum(axes).sumOverReplicas().div(count);
+                tracked = unbiased ? var.mul(count.div(count.sub(1.0).max(1.0))) : var;
+            } else {
+                mean = x.mean(axes);
+                var = x.sub(mean).square().mean(axes);
+                tracked = unbiased && n > 1 ? var.mul((double) n / (n - 1)) : var;
+            }
             updateState(scope, "moving_mean", movingMean.mul(momentum).add(mean.mul(1 - momentum)));
             updateState(scope, "moving_variance", movingVar.mul(momentum).add(tracked.mul(1 - momentum)));
         } else {

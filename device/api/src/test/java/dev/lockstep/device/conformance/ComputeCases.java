@@ -8,12 +8,14 @@ import dev.lockstep.tensor.DType;
 import dev.lockstep.device.conformance.Input.Domain;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
+import dev.lockstep.graph.AllReduce;
 import dev.lockstep.graph.RandomBits;
 import dev.lockstep.graph.ReduceOp;
 import dev.lockstep.graph.ReduceOp.Reduction;
 import dev.lockstep.graph.WindowOp;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.Shape;
+import java.util.List;
 
 /** Contractions, convolutions, reductions, window ops and random bits. */
 final class ComputeCases {
@@ -33,6 +35,16 @@ final class ComputeCases {
             selectAndScatter(c, d, all);
         }
         randomBits(c);
+        allReduce(c);
+    }
+
+    /** One replica: the sum over replicas is the operand (devices that sum across several are tested by workers). */
+    private static void allReduce(CaseBuilder c) {
+        for (DType d : List.of(DType.F32, DType.F64, DType.I32, DType.I64)) {
+            c.op(new AllReduce(), Input.of(d, 3, 4));
+        }
+        c.op(new AllReduce(), Input.of(DType.F32));
+        c.op(new AllReduce(), Input.of(DType.F32, 0, 2));
     }
 
     /** Error scale of a sum of k products of inputs bounded by 2. */

@@ -120,6 +120,7 @@ final class GradCases {
     }
 
     private static void compute(Table t) {
+        t.op(new dev.lockstep.graph.AllReduce(), f64(2, 3));
         t.op(DotGeneral.matmul(), f64(3, 4), f64(4, 2));
         t.op(new DotGeneral(ints(0), ints(0), ints(2), ints(1)), f64(2, 3, 4), f64(2, 4, 2));
         t.op(new DotGeneral(ints(1), ints(1), ints(0), ints(2)), f64(3, 2, 2), f64(2, 2, 3));

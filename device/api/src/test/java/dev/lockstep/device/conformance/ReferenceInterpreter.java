@@ -1,5 +1,6 @@
 package dev.lockstep.device.conformance;
 
+import dev.lockstep.graph.AllReduce;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
@@ -93,6 +94,8 @@ public final class ReferenceInterpreter {
             case WindowOp.ReduceWindow w -> ReduceRef.reduceWindow(w, in.get(0), out);
             case WindowOp.SelectAndScatter s -> ReduceRef.selectAndScatter(s, in.get(0), in.get(1), out);
             case RandomBits r -> randomBits(in.get(0).i[0], in.get(1).i[0], out);
+            // The reference is one replica: the sum over replicas is the operand.
+            case AllReduce a -> in.get(0);
         };
     }
 

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 final class Compiler {
     private Compiler() {}
 
-    static Nd4jExecutable compile(Nd4jDevice device, Graph graph) {
+    static Nd4jExecutable compile(Nd4jDevice device, Graph graph, dev.lockstep.device.Replicas replicas) {
         List<Node> nodes = graph.nodes();
         int n = nodes.size();
         int[] pos = new int[nodes.isEmpty() ? 0 : nodes.getLast().id() + 1];
@@ -48,7 +48,7 @@ final class Compiler {
             }
         }
         List<NativeMemory.Block> owned = new ArrayList<>();
-        KernelContext ctx = new KernelContext(device, owned);
+        KernelContext ctx = new KernelContext(device, owned, replicas, new ArrayList<>());
         MemorySegment[] fixed = new MemorySegment[n];
         List<Nd4jExecutable.Step> steps = new ArrayList<>();
         boolean[] direct = new boolean[n];
@@ -123,7 +123,8 @@ final class Compiler {
         for (int k = 0; k < outPos.length; k++) {
             outFinalAfter[k] = Math.min(finalAfter[outPos[k]], steps.size() - 1);
         }
-        return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, outFinalAfter, owned);
+        return new Nd4jExecutable(device, graph, fixed, steps, paramPos, outPos, direct, outFinalAfter, owned,
+                ctx.collectives());
     }
 
     /**

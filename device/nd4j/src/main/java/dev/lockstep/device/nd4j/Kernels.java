@@ -1,5 +1,6 @@
 package dev.lockstep.device.nd4j;
 
+import dev.lockstep.graph.AllReduce;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
@@ -40,6 +41,7 @@ final class Kernels {
             case WindowOp.ReduceWindow w -> Windows.reduceWindow(w, in.get(0), out);
             case WindowOp.SelectAndScatter s -> Windows.selectAndScatter(s, in.get(0), in.get(1));
             case RandomBits r -> RandomKernel.of(out, ctx.device().workers());
+            case AllReduce a -> ctx.crossReplicaSum(out);
         };
     }
 }

@@ -62,9 +62,15 @@ final class Nd4jDevice implements Device {
     @Override
     /** Compiles and warms the schedule (see {@link Nd4jExecutable#warmUp()}), so step one runs compiled code. */
     public Executable compile(Graph graph) {
+        return compile(graph, dev.lockstep.device.Replicas.SINGLE);
+    }
+
+    /** All-reduces call {@code replicas} from the executing thread, in graph order. */
+    @Override
+    public Executable compile(Graph graph, dev.lockstep.device.Replicas replicas) {
         checkOpen();
         CAPABILITIES.require(graph, name);
-        Nd4jExecutable e = Compiler.compile(this, graph);
+        Nd4jExecutable e = Compiler.compile(this, graph, replicas);
         e.warmUp();
         return e;
     }

@@ -37,11 +37,14 @@ final class Nd4jExecutable implements Executable {
     private final int[][] outputsFinalAfter;
     private final int[] outputsFinalAtStart;
     private final List<NativeMemory.Block> owned;
+    /** The all-reduce kernels, which only copy while {@link #warmUp} runs. */
+    private final List<CrossReplicaSum> collectives;
     private boolean closed;
     private long[] profile;
 
     Nd4jExecutable(Nd4jDevice device, Graph graph, MemorySegment[] fixed, List<Step> steps, int[] paramPos,
-                   int[] outPos, boolean[] direct, int[] outFinalAfter, List<NativeMemory.Block> owned) {
+                   int[] outPos, boolean[] direct, int[] outFinalAfter, List<NativeMemory.Block> owned,
+                   List<CrossReplicaSum> collectives) {
         this.device = device;
         this.graph = graph;
         this.fixed = fixed;
@@ -51,6 +54,7 @@ final class Nd4jExecutable implements Executable {
         this.outPos = outPos;
         this.direct = direct;
         this.owned = owned;
+        this.collectives = List.copyOf(collectives);
         List<List<Integer>> byStep = new java.util.ArrayList<>();
         for (int t = 0; t <= this.steps.length; t++) {
             byStep.add(new java.util.ArrayList<>());
@@ -182,6 +186,7 @@ final class Nd4jExecutable implements Executable {
      */
     void warmUp() {
         List<NdBuffer> scratch = new java.util.ArrayList<>();
+        collectives.forEach(k -> k.rehearse(true));
         try {
             List<NdBuffer> in = new java.util.ArrayList<>(), out = new java.util.ArrayList<>();
             for (Node p : graph.parameters()) {
@@ -197,7 +202,8 @@ final class Nd4jExecutable implements Executable {
             for (Step s : steps) {
                 if (s.kernel == null) {
                     slots[s.out] = slots[s.in[0]];
-                } else if (!(s.node.op() instanceof DotGeneral) && !(s.node.op() instanceof Convolution)) {
+                } else if (!(s.node.op() instanceof DotGeneral) && !(s.node.op() instanceof Convolution)
+                        && !(s.kernel instanceof CrossReplicaSum)) {
                     for (int k = 0; k < s.args.length; k++) {
                         s.args[k] = slots[s.in[k]];
                     }
@@ -227,6 +233,7 @@ final class Nd4jExecutable implements Executable {
         } catch (RuntimeException e) {
             // Warming is an optimisation only; a kernel that rejects zeros fails the same way at run time.
         } finally {
+            collectives.forEach(k -> k.rehearse(false));
             System.arraycopy(fixed, 0, slots, 0, fixed.length);
             scratch.forEach(NdBuffer::close);
         }

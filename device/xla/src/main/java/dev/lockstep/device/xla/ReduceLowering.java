@@ -28,6 +28,17 @@ final class ReduceLowering {
         };
     }
 
+    /**
+     * A sum over every replica. The module is compiled for one replica here (replica group [[0]]), as
+     * the runtimes of this module run one; a multi-replica runtime would list every replica.
+     */
+    static String allReduce(MlirWriter w, Node n, String x) {
+        TensorType scalar = scalarOf(w, x);
+        return w.regionOp("stablehlo.all_reduce", List.of(x), List.of(n.type()),
+                "replica_groups = dense<0> : tensor<1x1xi64>", List.of(scalar, scalar),
+                args -> List.of(w.op("stablehlo.add", scalar, "", args.get(0), args.get(1)))).getFirst();
+    }
+
     static String window(MlirWriter w, Node n, WindowOp op, List<String> in) {
         String x = in.getFirst();
         TensorType scalar = scalarOf(w, x);

@@ -1,6 +1,7 @@
 package dev.lockstep.device.xla;
 
 import dev.lockstep.device.CompileException;
+import dev.lockstep.graph.AllReduce;
 import dev.lockstep.graph.BinaryOp;
 import dev.lockstep.graph.Convolution;
 import dev.lockstep.graph.DotGeneral;
@@ -93,6 +94,7 @@ public final class StableHloEmitter {
             case ReduceOp r -> ReduceLowering.lower(w, n, r, in.getFirst());
             case WindowOp win -> ReduceLowering.window(w, n, win, in);
             case RandomBits r -> ThreefryLowering.lower(w, n, r, in.get(0), in.get(1));
+            case AllReduce a -> ReduceLowering.allReduce(w, n, in.getFirst());
         };
     }
 

@@ -26,6 +26,31 @@ class XlaCpuDeviceTest {
         return b.buildTensors(List.of(x.sum(1)));
     }
 
+    /** xla-cpu runs one replica: a program that must sum across several is refused when compiled, by name. */
+    @Test
+    void anAllReduceAcrossSeveralReplicasIsACompileErrorNamingTheOp() {
+        GraphBuilder b = new GraphBuilder();
+        Tensor x = b.input("bn/sums", DType.F32, 3);
+        Graph g = b.buildTensors(List.of(x.sumOverReplicas()));
+        dev.lockstep.device.Replicas two = new dev.lockstep.device.Replicas() {
+            @Override
+            public int count() {
+                return 2;
+            }
+
+            @Override
+            public void sum(int op, DType dtype, java.nio.ByteBuffer data) {
+                throw new AssertionError("never called");
+            }
+        };
+        CompileException e = assertThrows(CompileException.class, () -> XlaCpu.device().compile(g, two));
+        assertTrue(e.getMessage().contains("all_reduce") && e.getMessage().contains("xla-cpu")
+                && e.getMessage().contains("2 replicas"), e.getMessage());
+        try (Executable one = XlaCpu.device().compile(g, dev.lockstep.device.Replicas.SINGLE)) {
+            assertEquals(1, one.graph().outputs().size());
+        }
+    }
+
     @Test
     void isRegisteredAndUsable() {
         assertTrue(Devices.available().contains("xla-cpu"), Devices.available().toString());
