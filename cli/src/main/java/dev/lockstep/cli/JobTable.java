@@ -34,6 +34,10 @@ final class JobTable {
         out.printf(Locale.ROOT, "  step:       %s committed%n", steps(j));
         out.printf(Locale.ROOT, "  epoch:      %d, restarts %d of %d%n", j.getEpoch(), j.getRestarts(), j.getMaxRestarts());
         out.printf(Locale.ROOT, "  checkpoint: %s%n", j.getCheckpointStep() > 0 ? "step " + j.getCheckpointStep() : "none yet");
+        if (!j.getCommittedDataCursor().isEmpty()) {
+            out.printf(Locale.ROOT, "  data:       after step %d at %s%n", j.getCommittedStep(),
+                    position(j.getCommittedDataCursor().toByteArray()));
+        }
         if (j.getMetricsCount() > 0) {
             StringBuilder b = new StringBuilder();
             new TreeMap<>(j.getMetricsMap()).forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s=%.6f", k, v)));
@@ -45,6 +49,15 @@ final class JobTable {
             out.printf(Locale.ROOT, "    rank %-3d %-22s %-8s step %-8d %s%n", w.getRank(), w.getAddress(),
                     w.getDevice().isEmpty() ? "-" : w.getDevice(), w.getLastStep(),
                     Double.isNaN(w.getLastStepSeconds()) ? "" : String.format(Locale.ROOT, "%.3f s/step", w.getLastStepSeconds()));
+        }
+    }
+
+    /** A data cursor's stage positions, source first (the same on every rank and world size). */
+    private static String position(byte[] cursor) {
+        try {
+            return java.util.Arrays.deepToString(dev.lockstep.data.Cursor.fromBytes(cursor).stages());
+        } catch (IllegalArgumentException e) {
+            return "an unreadable position (" + cursor.length + " bytes)";
         }
     }
 

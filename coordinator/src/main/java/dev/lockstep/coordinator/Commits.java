@@ -56,6 +56,12 @@ final class Commits {
                 throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " failed: " + mismatch.get());
             }
         }
+        Optional<String> diverged = job.membership.checkCursor(member.rank, request.getStep(), request.getDataCursor());
+        if (diverged.isPresent()) {
+            job.end(JobState.FAILED, diverged.get(), now);
+            c.persist();
+            throw new CoordinatorException(FAILED_PRECONDITION, "job " + job.id + " failed: " + diverged.get());
+        }
         member.committedStep = request.getStep();
         member.lastStep = Math.max(member.lastStep, request.getStep());
         member.lastSeen = now;
@@ -78,8 +84,9 @@ final class Commits {
         if (committed > job.committedStep) {
             // The commit that moves the minimum is this rank's commit of exactly that step: its metrics are the step's.
             job.committedStep = committed;
+            job.membership.cursorAt(committed).ifPresent(cursor -> job.committedCursor = cursor);
             job.windowExamples += request.getGlobalExamples();
-            job.membership.forgetChecksumsThrough(committed);
+            job.membership.forgetThrough(committed);
             boolean last = job.trainSteps.isPresent() && committed >= job.trainSteps.getAsLong();
             if (committed % job.logEverySteps == 0 || last) {
                 progress(job, request.getMetricsCount() > 0 ? request.getMetricsMap() : job.metrics, now);

@@ -1,5 +1,6 @@
 package dev.lockstep.coordinator;
 
+import com.google.protobuf.ByteString;
 import dev.lockstep.proto.v1.JobEvent;
 import dev.lockstep.proto.v1.JobStatus;
 import dev.lockstep.proto.v1.StoredJob;
@@ -34,6 +35,8 @@ final class Job {
     int restarts;
     long checkpointStep;
     String checkpointDir;
+    /** The data position every rank reported after {@link #committedStep} (empty: none yet). */
+    ByteString committedCursor = ByteString.EMPTY;
     /** Why the job last restarted; old members' heartbeats are answered RESTART with it. */
     String restartReason = "";
     Membership membership;
@@ -59,6 +62,7 @@ final class Job {
         this.restarts = s.getRestarts();
         this.checkpointStep = s.getCheckpointStep();
         this.checkpointDir = s.getCheckpointDir();
+        this.committedCursor = s.getCommittedDataCursor();
         this.membership = new Membership(worldSize);
     }
 
@@ -83,14 +87,15 @@ final class Job {
         return StoredJob.newBuilder().setJobId(id).setCanonicalSpec(canonicalSpec).setJobHash(hash)
                 .setWorldSize(worldSize).setState(state.toProto()).setReason(reason).setCommittedStep(committedStep)
                 .setEpoch(epoch).setRestarts(restarts).setMaxRestarts(maxRestarts).setCheckpointStep(checkpointStep)
-                .setCheckpointDir(checkpointDir).build();
+                .setCheckpointDir(checkpointDir).setCommittedDataCursor(committedCursor).build();
     }
 
     JobStatus status() {
         JobStatus.Builder b = JobStatus.newBuilder().setJobId(id).setState(state.toProto()).setReason(reason)
                 .setWorldSize(worldSize).setRegisteredWorkers(membership.registered()).setCommittedStep(committedStep)
                 .setJobHash(hash).setEpoch(epoch).setRestarts(restarts).setMaxRestarts(maxRestarts)
-                .setCheckpointStep(checkpointStep).setTrainSteps(trainSteps.orElse(0)).putAllMetrics(metrics);
+                .setCheckpointStep(checkpointStep).setTrainSteps(trainSteps.orElse(0)).putAllMetrics(metrics)
+                .setCommittedDataCursor(committedCursor);
         for (Membership.Member m : membership.members()) {
             b.addWorkers(WorkerStatus.newBuilder().setRank(m.rank).setAddress(m.address).setDevice(m.device)
                     .setLastStep(m.lastStep).setLastStepSeconds(m.lastStepSeconds));

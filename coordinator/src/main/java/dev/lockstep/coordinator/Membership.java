@@ -1,5 +1,6 @@
 package dev.lockstep.coordinator;
 
+import com.google.protobuf.ByteString;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,9 @@ final class Membership {
     /** First checksum reported for each step not yet committed by every rank: step → rank. */
     private final Map<Long, Integer> checksumRank = new HashMap<>();
     private final Map<Long, Map<String, String>> checksums = new HashMap<>();
+    /** Per step not yet committed by every rank: the first reported data position, and who reported it. */
+    private final Map<Long, ByteString> cursors = new HashMap<>();
+    private final Map<Long, Integer> cursorRank = new HashMap<>();
     /** The first rank that reported ready this epoch: every other rank must agree with it. */
     private Member reference;
     /** True once every rank registered and reported ready and the ring was handed out. */
@@ -227,9 +231,38 @@ final class Membership {
         throw new IllegalStateException("unequal checksum maps with no differing path");
     }
 
-    /** Forgets checksums of steps every rank has committed (they can no longer be compared with anything). */
-    void forgetChecksumsThrough(long step) {
+    /**
+     * Records the data position {@code rank} reported after {@code step}; returns the message naming both
+     * ranks when another rank reported a different one for that step (the cursor counts global batches,
+     * so every rank of a step is at the same position). An empty cursor (none sent) is not compared.
+     */
+    Optional<String> checkCursor(int rank, long step, ByteString cursor) {
+        if (cursor.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteString first = cursors.putIfAbsent(step, cursor);
+        if (first == null) {
+            cursorRank.put(step, rank);
+            return Optional.empty();
+        }
+        if (first.equals(cursor)) {
+            return Optional.empty();
+        }
+        return Optional.of("ranks read different data at step " + step + ": rank " + cursorRank.get(step) + " is at "
+                + DataPositions.describe(first) + ", rank " + rank + " at " + DataPositions.describe(cursor)
+                + " (do all workers read the same input files?)");
+    }
+
+    /** The data position the ranks reported after {@code step}, if any sent one and it is still kept. */
+    Optional<ByteString> cursorAt(long step) {
+        return Optional.ofNullable(cursors.get(step));
+    }
+
+    /** Forgets checksums and cursors of steps every rank has committed (nothing is left to compare them with). */
+    void forgetThrough(long step) {
         checksums.keySet().removeIf(s -> s <= step);
         checksumRank.keySet().removeIf(s -> s <= step);
+        cursors.keySet().removeIf(s -> s <= step);
+        cursorRank.keySet().removeIf(s -> s <= step);
     }
 }

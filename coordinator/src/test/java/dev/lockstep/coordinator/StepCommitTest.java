@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lockstep.proto.v1.CommitStepRequest;
+import dev.lockstep.proto.v1.DataCursor;
+import dev.lockstep.proto.v1.StageCursor;
 import dev.lockstep.proto.v1.PathChecksum;
 import dev.lockstep.proto.v1.HeartbeatResponse;
 import dev.lockstep.proto.v1.JobRef;
@@ -82,6 +84,55 @@ class StepCommitTest {
         JobStatus status = status();
         assertEquals(JobState.FAILED, status.getState());
         assertTrue(status.getReason().contains("after step 1 at w: rank 0 has f32[3]:c0ffee00, rank 1 has f32[3]:beef0000"), status.getReason());
+    }
+
+    private long commit(int rank, long step, long... position) {
+        return h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(rank).setStep(step)
+                .setDataCursor(cursor(position)).build()).getCommittedStep();
+    }
+
+    private static com.google.protobuf.ByteString cursor(long... position) {
+        return DataCursor.newBuilder().setPipeline("batch(8) <- synthetic")
+                .addStages(StageCursor.newBuilder().addAllValues(java.util.Arrays.stream(position).boxed().toList()))
+                .build().toByteString();
+    }
+
+    @Test
+    void theCommittedDataPositionIsTheOneEveryRankReportedForTheCommittedStep() {
+        commit(0, 1, 0, 8);
+        commit(0, 2, 0, 16);
+        assertEquals(com.google.protobuf.ByteString.EMPTY, status().getCommittedDataCursor(), "no step committed by all");
+        commit(1, 1, 0, 8);
+        assertEquals(cursor(0, 8), status().getCommittedDataCursor());
+        commit(1, 2, 0, 16);
+        assertEquals(cursor(0, 16), status().getCommittedDataCursor());
+    }
+
+    @Test
+    void ranksAtDifferentDataPositionsFailTheJobNamingBothRanksAndTheStep() {
+        commit(0, 1, 0, 8);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> commit(1, 1, 0, 16));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        JobStatus status = status();
+        assertEquals(JobState.FAILED, status.getState());
+        assertTrue(status.getReason().contains("ranks read different data at step 1: rank 0 is at [[0, 8]], "
+                + "rank 1 at [[0, 16]]"), status.getReason());
+    }
+
+    @Test
+    void theCommittedDataPositionSurvivesACoordinatorRestart() throws Exception {
+        for (long step = 1; step <= 2; step++) {
+            commit(0, step, 1, step);
+            commit(1, step, 1, step);
+        }
+        // Stored with the state written when a checkpoint is recorded.
+        h.stub().commitStep(CommitStepRequest.newBuilder().setJobId(job.getJobId()).setRank(0).setStep(3)
+                .setDataCursor(cursor(1, 3)).setCheckpointDir("/tmp/ckpt-3").build());
+        commit(1, 3, 1, 3);
+        h.close();
+        h = new Harness(stateDir);
+        assertEquals(cursor(1, 2), status().getCommittedDataCursor(),
+                "the position stored with the checkpoint's state write (step 2 was committed by both then)");
     }
 
     @Test

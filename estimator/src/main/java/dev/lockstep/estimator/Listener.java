@@ -1,5 +1,6 @@
 package dev.lockstep.estimator;
 
+import dev.lockstep.data.Cursor;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -10,15 +11,16 @@ public interface Listener {
      * and how many corrupt input records the pipeline skipped since the previous step (only when the
      * source allows skipping; counted in the step whose batch follows the skipped record, so once however
      * far prefetch reads ahead), with the last one's description (file, byte offset and skipped byte
-     * range), or null when none was skipped.
+     * range), or null when none was skipped; and the training input's position after the step (the
+     * same on every replica and world size: it counts global batches), or null where not known.
      */
     record StepEvent(long step, Map<String, Double> metrics, long examples, double stepSeconds,
                      double dataWaitSeconds, double learningRate, long corruptRecordsSkipped, String lastCorruption,
-                     StepTimes times) {
-        /** A step that skipped no corrupt records, without a split of its time. */
+                     StepTimes times, Cursor dataCursor) {
+        /** A step that skipped no corrupt records, without a split of its time or a data position. */
         public StepEvent(long step, Map<String, Double> metrics, long examples, double stepSeconds,
                          double dataWaitSeconds, double learningRate) {
-            this(step, metrics, examples, stepSeconds, dataWaitSeconds, learningRate, 0, null, StepTimes.NONE);
+            this(step, metrics, examples, stepSeconds, dataWaitSeconds, learningRate, 0, null, StepTimes.NONE, null);
         }
     }
 

@@ -218,7 +218,7 @@ final class TrainingLoop implements AutoCloseable {
                 skippedBefore = pipeline.corruptRecordsSkipped();
                 for (Listener l : listeners) {
                     l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr, skipped,
-                            skipped > 0 ? pipeline.lastCorruption() : null, runner.lastTimes()));
+                            skipped > 0 ? pipeline.lastCorruption() : null, runner.lastTimes(), trainCursor));
                 }
                 if (policy.due(step, lastSavedStep, nanoClock.getAsLong() - lastSavedNanos)) {
                     checkpoint();

@@ -59,6 +59,9 @@ final class StepCommits implements Listener, AutoCloseable {
                 .putAllMetrics(e.metrics()).setGlobalExamples(e.examples() * worldSize)
                 .setTimes(dev.lockstep.proto.v1.StepTimes.newBuilder().setTotal(e.stepSeconds()).setDataWait(e.dataWaitSeconds())
                         .setCompute(t.compute()).setAllreduce(t.reduce()).setApply(t.apply()));
+        if (e.dataCursor() != null) {
+            b.setDataCursor(e.dataCursor().toProto().toByteString());
+        }
         if (checkEverySteps > 0 && e.step() % checkEverySteps == 0) {
             checksums(values.get()).forEach((path, sum) ->
                     b.addReplicaChecksums(PathChecksum.newBuilder().setPath(path).setChecksum(sum)));
