@@ -158,8 +158,18 @@ public final class Dataset<T> {
                     + "is a positive multiple of worldSize, got globalBatch=" + globalBatch + ", worldSize="
                     + worldSize + ", rank=" + rank);
         }
-        int local = globalBatch / worldSize;
-        return batch(globalBatch, true, b -> List.copyOf(b.subList(rank * local, rank * local + local)));
+        return globalBatchShare(BatchShare.of(globalBatch, worldSize), rank);
+    }
+
+    /**
+     * This worker's run of pieces of each global batch ({@link BatchShare}), as one list of
+     * {@code share.pieceCount(rank) * share.pieceSize()} elements: the trainer cuts it into its pieces.
+     * As {@link #globalBatchSlice}, the cursor does not depend on rank or world size.
+     */
+    public Dataset<List<T>> globalBatchShare(BatchShare share, int rank) {
+        int from = share.firstExample(rank, 0);
+        int to = from + share.pieceCount(rank) * share.pieceSize();
+        return batch(share.globalBatch(), true, b -> List.copyOf(b.subList(from, to)));
     }
 
     /** Repeats forever; each pass is a new epoch (shuffles reorder). */
