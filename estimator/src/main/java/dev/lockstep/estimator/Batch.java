@@ -35,6 +35,27 @@ public record Batch(Map<String, HostTensor> features, Map<String, HostTensor> la
         return t.shape().rank() == 0 ? 1 : t.shape().dim(0);
     }
 
+    /** Examples {@code [from, to)} of this batch, copied (a micro-batch of a replica's share). */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + size());
+        }
+        Map<String, HostTensor> f = new LinkedHashMap<>(), l = new LinkedHashMap<>();
+        features.forEach((k, v) -> f.put(k, rowsOf(v, from, to)));
+        labels.forEach((k, v) -> l.put(k, rowsOf(v, from, to)));
+        return new Batch(f, l);
+    }
+
+    private static HostTensor rowsOf(HostTensor t, int from, int to) {
+        int[] dims = t.shape().dims().clone();
+        int row = t.size() / dims[0];
+        Object src = t.array();
+        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), (to - from) * row);
+        System.arraycopy(src, from * row, dst, 0, (to - from) * row);
+        dims[0] = to - from;
+        return HostTensor.wrap(t.type().withShape(dev.lockstep.tensor.Shape.of(dims)), dst);
+    }
+
     /** Names prefixed as the traced programs expect: "features/x", "labels/y". */
     Map<String, HostTensor> programInputs() {
         Map<String, HostTensor> out = new LinkedHashMap<>();

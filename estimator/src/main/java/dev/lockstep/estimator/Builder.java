@@ -22,6 +22,8 @@ public final class Builder {
     dev.lockstep.device.Device device;
     GradientReducer reducer = GradientReducer.IDENTITY;
     Replica replica = Replica.SINGLE;
+    dev.lockstep.data.BatchShare share;
+    Elastic elastic;
     java.util.function.LongSupplier nanoClock = System::nanoTime;
     CheckpointPolicy checkpointPolicy;
     java.util.function.BooleanSupplier stopRequested = () -> false;
@@ -86,6 +88,22 @@ public final class Builder {
     public Builder replica(Replica r, GradientReducer reducer) {
         this.replica = Objects.requireNonNull(r, "replica");
         this.reducer = Objects.requireNonNull(reducer, "reducer");
+        return this;
+    }
+
+    /**
+     * How the global batch is shared among the replicas, when the world size may not divide it: each
+     * element of the training input is then this replica's run of pieces of one global batch, trained as
+     * one micro-batch per piece. Without it every element is one even slice.
+     */
+    public Builder share(dev.lockstep.data.BatchShare s) {
+        this.share = Objects.requireNonNull(s, "share");
+        return this;
+    }
+
+    /** Keeps training through changes of the world (see {@link Elastic}); the input must follow the placement. */
+    public Builder elastic(Elastic e) {
+        this.elastic = Objects.requireNonNull(e, "elastic");
         return this;
     }
 

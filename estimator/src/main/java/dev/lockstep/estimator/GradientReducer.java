@@ -2,9 +2,7 @@ package dev.lockstep.estimator;
 
 import dev.lockstep.device.Buffer;
 import dev.lockstep.nn.StepLayout;
-import dev.lockstep.tensor.HostTensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Step 3 of the training step (DESIGN.md): sums the reduce payload element-wise over every replica,
@@ -70,12 +68,14 @@ public interface GradientReducer {
     }
 
     /**
-     * Before the first step, on every replica at once: the values to start from, which must be the
-     * chief's (rank 0's) on every replica, bitwise: the checkpoint it resumed, or the initial values it
-     * made. A replica never trains from values it initialised on its own. {@code values} holds every
-     * variable and slot by key, in the same order on every replica. One process returns them unchanged.
+     * Before the first step of a world, on every replica at once: the training state to start from,
+     * which must be the chief's (rank 0's) on every replica, bitwise: the checkpoint it resumed or the
+     * initial values it made, and its step and data position (a replica that joins a running job, or
+     * that had not applied the step its peers applied when a worker died, takes them). A replica never
+     * trains from values it initialised on its own. {@code state.values()} holds every variable and slot
+     * by key, in the same order on every replica. One process returns it unchanged.
      */
-    default Map<String, HostTensor> startFromChief(Map<String, HostTensor> values) {
-        return values;
+    default TrainingState startFromChief(TrainingState state) {
+        return state;
     }
 }

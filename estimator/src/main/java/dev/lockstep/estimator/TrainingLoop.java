@@ -1,5 +1,6 @@
 package dev.lockstep.estimator;
 
+import dev.lockstep.data.BatchShare;
 import dev.lockstep.data.Cursor;
 import dev.lockstep.data.DataMetrics;
 import dev.lockstep.data.DatasetIterator;
@@ -48,7 +49,13 @@ final class TrainingLoop implements AutoCloseable {
     private final List<Listener> listeners;
     private final CheckpointStore store;
     private final GradientReducer reducer;
-    private final Replica replica;
+    /** This replica's place: changes when an elastic job's world changes. */
+    private Replica replica;
+    /** How the global batch is shared; null: one even slice per replica, the input's batch size. */
+    private BatchShare share;
+    private final Elastic elastic;
+    /** The training state the next runner starts from after a change of world (the chief's wins). */
+    private TrainingState carried;
     private final LongSupplier nanoClock;
     private final CheckpointPolicy policy;
     private final String deviceName;
@@ -62,7 +69,7 @@ final class TrainingLoop implements AutoCloseable {
     private long trainEpoch;
     private Device device;
     private StepRunner runner;
-    /** The training step traced by {@link #prepare} before the first step, for {@link #ensureRunner}. */
+    /** The training step traced by {@link #prepare} before the first step, for {@link #startRunner}. */
     private StepLayout prepared;
     private long step;
     private Cursor trainCursor;
@@ -77,6 +84,8 @@ final class TrainingLoop implements AutoCloseable {
         this.store = store;
         this.reducer = b.reducer;
         this.replica = b.replica;
+        this.share = b.share;
+        this.elastic = b.elastic;
         this.nanoClock = b.nanoClock;
         this.policy = b.checkpointPolicy != null ? b.checkpointPolicy : CheckpointPolicy.of(b.run);
         this.deviceName = b.run.device();
@@ -124,8 +133,9 @@ final class TrainingLoop implements AutoCloseable {
         }
         try {
             store.lockForWriting();
-            // Another writer may have saved between reading the resume point and taking the lock.
-            if (runner == null && !store.steps().equals(stepsAtResume)) {
+            // Another writer may have saved between reading the resume point and taking the lock (a
+            // replica that became the chief after a change of world holds its training state in memory).
+            if (runner == null && carried == null && !store.steps().equals(stepsAtResume)) {
                 if (prepared != null) {
                     // The replicas agreed on the resume point prepare() reported; a silent re-read here would
                     // train this replica from another step and data position than its peers.
@@ -179,36 +189,40 @@ final class TrainingLoop implements AutoCloseable {
         }
         long lastSavedStep = step;
         long lastSavedNanos = nanoClock.getAsLong();
-        try (DatasetIterator<Batch> it = input.dataset().iterator(trainCursor)) {
+        DatasetIterator<Batch> it = null;
+        try {
             long skippedBefore = 0;
             while (step < maxSteps) {
                 if (stopRequested.getAsBoolean()) {
                     stopped = true; // the step before this one is complete; the save below keeps it
                     break;
                 }
+                if (it == null) {
+                    // The input is read again after a change of world: it slices for the current placement.
+                    it = input.dataset().iterator(trainCursor);
+                    skippedBefore = it.metrics().corruptRecordsSkipped();
+                }
                 long t0 = nanoClock.getAsLong();
-                List<Batch> micro = new ArrayList<>(microBatches);
-                long examples = 0;
-                for (int m = 0; m < microBatches; m++) {
-                    if (!it.hasNext()) {
-                        throw new IllegalStateException("the training input of rank " + replica.rank()
-                                + " ended at step " + step + " (needed " + maxSteps + "); repeat the dataset or "
-                                + "train fewer steps");
-                    }
-                    Batch batch = it.next();
-                    examples += batch.size();
-                    micro.add(batch);
-                }
+                StepBatches batches = StepBatches.read(it, step, microBatches, replica, share);
                 double waited = (nanoClock.getAsLong() - t0) / 1e9;
-                ensureRunner(micro.getFirst());
-                double lr = learningRate.at(step);
-                // Micro-batch m of this step is this replica's slice of global batch step * k + m.
-                long[] offsets = new long[micro.size()];
-                for (int m = 0; m < offsets.length; m++) {
-                    offsets[m] = replica.exampleOffset(step * microBatches + m, micro.get(m).size());
+                if (runner == null && !startRunner(batches.micro().getFirst())) {
+                    it.close(); // the chief's step or data position is not this replica's: read from there
+                    it = null;
+                    continue;
                 }
-                Map<String, Double> metrics = runner.step(micro.stream().map(Batch::programInputs).toList(), step,
-                        offsets, lr);
+                double lr = learningRate.at(step);
+                Map<String, Double> metrics;
+                try {
+                    metrics = runner.step(batches.programInputs(), step, batches.offsets(), lr);
+                } catch (RuntimeException e) {
+                    if (elastic == null || !elastic.worldChanging(e)) {
+                        throw e;
+                    }
+                    it.close();
+                    it = null;
+                    rejoin(e);
+                    continue; // the same step again, on the same global batch, in the new world
+                }
                 step++;
                 trainCursor = it.cursor();
                 trainEpoch = it.epoch();
@@ -217,7 +231,7 @@ final class TrainingLoop implements AutoCloseable {
                 long skipped = pipeline.corruptRecordsSkipped() - skippedBefore;
                 skippedBefore = pipeline.corruptRecordsSkipped();
                 for (Listener l : listeners) {
-                    l.onStep(new Listener.StepEvent(step, metrics, examples, seconds, waited, lr, skipped,
+                    l.onStep(new Listener.StepEvent(step, metrics, batches.examples(), seconds, waited, lr, skipped,
                             skipped > 0 ? pipeline.lastCorruption() : null, runner.lastTimes(), trainCursor));
                 }
                 if (policy.due(step, lastSavedStep, nanoClock.getAsLong() - lastSavedNanos)) {
@@ -226,11 +240,31 @@ final class TrainingLoop implements AutoCloseable {
                     lastSavedNanos = nanoClock.getAsLong();
                 }
             }
+        } finally {
+            if (it != null) {
+                it.close();
+            }
         }
         if (lastSavedStep != step) {
             checkpoint();
         }
         return step;
+    }
+
+    /**
+     * The world changed during a step, which applied nothing: waits for this replica's place in the new
+     * world and keeps its training state for the new world's runner, which starts from the new chief's.
+     */
+    private void rejoin(RuntimeException failure) {
+        TrainingState mine = new TrainingState(runner.values(), step, trainCursor, trainEpoch);
+        runner.close();
+        runner = null;
+        prepared = null;
+        Elastic.Placement p = elastic.rejoin(step, failure);
+        replica = p.replica();
+        share = p.share();
+        carried = mine;
+        becomeWriter();
     }
 
     /** Writes a checkpoint of the current state now (on the chief; other ranks hold the same values). */
@@ -263,6 +297,9 @@ final class TrainingLoop implements AutoCloseable {
     Map<String, HostTensor> hostValues() {
         if (runner != null) {
             return runner.values();
+        }
+        if (carried != null) {
+            return carried.values();
         }
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
@@ -305,12 +342,28 @@ final class TrainingLoop implements AutoCloseable {
                 Programs.types(first.labels()), config);
     }
 
-    private void ensureRunner(Batch first) {
-        if (runner != null) {
-            return;
-        }
-        TrainStep.LossFn loss = Programs.trainLoss(modelFn);
+    /**
+     * Makes the runner for the first step of this world, from the chief's training state (the carried
+     * state after a change of world, else the checkpoint or the initial values). Returns false when the
+     * chief's step or data position differs from this replica's: the step must be read again from there.
+     */
+    private boolean startRunner(Batch first) {
         StepLayout layout = prepared != null ? prepared : layoutFor(first);
+        TrainingState mine = carried != null ? carried
+                : new TrainingState(startValues(layout), step, trainCursor, trainEpoch);
+        carried = null;
+        TrainingState chief = reducer.startFromChief(mine);
+        runner = new StepRunner(device(), layout, chief.values(), reducer);
+        boolean samePosition = chief.step() == step && java.util.Objects.equals(chief.cursor(), trainCursor);
+        step = chief.step();
+        trainCursor = chief.cursor();
+        trainEpoch = chief.epoch();
+        return samePosition;
+    }
+
+    /** The initial values, with the checkpoint's tensors over them once its types and fingerprint are checked. */
+    private Map<String, HostTensor> startValues(StepLayout layout) {
+        TrainStep.LossFn loss = Programs.trainLoss(modelFn);
         Map<String, HostTensor> values = new LinkedHashMap<>(InitialValues.of(model, config));
         if (resume != null) {
             resume.requireTypes(InitialValues.types(model, config), store.directory(resume.manifest().step()));
@@ -319,7 +372,7 @@ final class TrainingLoop implements AutoCloseable {
                             at.labels(), config).graph()));
             values.putAll(resume.tensors());
         }
-        runner = new StepRunner(device(), layout, reducer.startFromChief(values), reducer);
+        return values;
     }
 
     Device device() {

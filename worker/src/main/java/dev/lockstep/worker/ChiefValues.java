@@ -3,6 +3,8 @@ package dev.lockstep.worker;
 import dev.lockstep.collective.AllReducer;
 import dev.lockstep.collective.BucketLayout;
 import dev.lockstep.collective.TensorSpec;
+import dev.lockstep.data.Cursor;
+import dev.lockstep.estimator.TrainingState;
 import dev.lockstep.tensor.DType;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
@@ -20,9 +22,42 @@ import java.util.Map;
  * ({@code x + -0.0 == x} bit for bit, {@code -0.0} and NaN included; {@code +0.0} would turn a
  * {@code -0.0} into {@code +0.0}) and 0 for integers. Booleans travel as 0/1 integers. The layout is
  * the values' paths in the order given, which every rank builds identically.
+ *
+ * <p>A training state goes in two rounds: first its position (step, epoch, the data cursor's length),
+ * then the values with the cursor's bytes, whose length every rank now knows.
  */
 final class ChiefValues {
+    private static final String POSITION = "lockstep/position";
+    private static final String CURSOR = "lockstep/data_cursor";
+
     private ChiefValues() {}
+
+    static TrainingState broadcast(AllReducer reducer, int rank, TrainingState state, long bucketCapBytes) {
+        byte[] cursor = state.cursor() == null ? new byte[0] : state.cursor().toBytes();
+        long[] position = (long[]) broadcast(reducer, rank, Map.of(POSITION, HostTensor.ofLongs(
+                new long[] {state.step(), state.epoch(), state.cursor() == null ? -1 : cursor.length}, 3)),
+                bucketCapBytes).get(POSITION).array();
+        int cursorBytes = Math.toIntExact(position[2]); // the chief's; -1: it has no position yet
+        Map<String, HostTensor> values = new LinkedHashMap<>(state.values());
+        if (cursorBytes > 0) {
+            long[] words = new long[(cursorBytes + 7) / 8];
+            if (rank == 0) {
+                ByteBuffer.wrap(Arrays.copyOf(cursor, words.length * 8)).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+                        .get(words);
+            }
+            values.put(CURSOR, HostTensor.ofLongs(words, words.length));
+        }
+        Map<String, HostTensor> got = broadcast(reducer, rank, values, bucketCapBytes);
+        Cursor chiefCursor = null;
+        if (cursorBytes >= 0) {
+            ByteBuffer bytes = ByteBuffer.allocate(((cursorBytes + 7) / 8) * 8).order(ByteOrder.LITTLE_ENDIAN);
+            if (cursorBytes > 0) {
+                bytes.asLongBuffer().put((long[]) got.remove(CURSOR).array());
+            }
+            chiefCursor = Cursor.fromBytes(Arrays.copyOf(bytes.array(), cursorBytes));
+        }
+        return new TrainingState(got, position[0], chiefCursor, position[1]);
+    }
 
     static Map<String, HostTensor> broadcast(AllReducer reducer, int rank, Map<String, HostTensor> values,
                                              long bucketCapBytes) {

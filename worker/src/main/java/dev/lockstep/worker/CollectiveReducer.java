@@ -9,6 +9,7 @@ import dev.lockstep.collective.TensorSpec;
 import dev.lockstep.collective.Transport;
 import dev.lockstep.device.Buffer;
 import dev.lockstep.estimator.GradientReducer;
+import dev.lockstep.estimator.TrainingState;
 import dev.lockstep.nn.Port;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.tensor.DType;
@@ -214,14 +215,14 @@ public final class CollectiveReducer implements GradientReducer, AutoCloseable {
     }
 
     /**
-     * Rank 0's values on every rank (see {@link ChiefValues}); a failure aborts the transport and names
-     * this rank, as a failed step does.
+     * Rank 0's training state on every rank (see {@link ChiefValues}); a failure aborts the transport and
+     * names this rank, as a failed step does.
      */
     @Override
-    public Map<String, HostTensor> startFromChief(Map<String, HostTensor> values) {
+    public TrainingState startFromChief(TrainingState state) {
         requireUsable();
         try {
-            return ChiefValues.broadcast(allReducer, rank(), values, bucketCapBytes);
+            return ChiefValues.broadcast(allReducer, rank(), state, bucketCapBytes);
         } catch (CollectiveException e) {
             failure = new ReduceFailedException(rank(), worldSize(), "the start values from rank 0", e);
             transport.abort(e);

@@ -8,6 +8,7 @@ import dev.lockstep.device.Replicas;
 import dev.lockstep.tensor.DType;
 import java.nio.ByteBuffer;
 import dev.lockstep.estimator.GradientReducer;
+import dev.lockstep.estimator.TrainingState;
 import dev.lockstep.nn.StepLayout;
 import dev.lockstep.tensor.HostTensor;
 import java.util.List;
@@ -92,8 +93,8 @@ final class RingReducer implements GradientReducer, ReduceStats, AutoCloseable {
     }
 
     @Override
-    public Map<String, HostTensor> startFromChief(Map<String, HostTensor> values) {
-        return reducer().startFromChief(values);
+    public TrainingState startFromChief(TrainingState state) {
+        return reducer().startFromChief(state);
     }
 
     @Override
