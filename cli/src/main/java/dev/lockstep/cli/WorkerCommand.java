@@ -8,7 +8,6 @@ import dev.lockstep.worker.Worker;
 import dev.lockstep.worker.WorkerConfig;
 import dev.lockstep.worker.WorkerException;
 import dev.lockstep.worker.WorkerSecurity;
-import io.grpc.ChannelCredentials;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,16 +76,20 @@ final class WorkerCommand implements Callable<Integer> {
     private WorkerSecurity security(PrintWriter err) {
         TlsSettings settings = tls.serverAndClient(tlsClient, tlsClientAuth, err);
         Optional<Secret> workerToken = token.read(err);
-        ChannelCredentials credentials = settings.channelCredentials(workerToken);
-        PeerSecurity peers = new PeerSecurity(settings.serverCredentials(), credentials, settings.serverName(),
-                workerToken.map(Secret::sha256), new RefusalLog(err, "lockstep worker: "));
+        PeerSecurity peers = peers(settings, workerToken, new RefusalLog(err, "lockstep worker: "));
         if (!CoordinatorCommand.isLoopback(host) && (!settings.enabled() || workerToken.isEmpty())) {
             err.println("lockstep: warning: this worker's collective server listens on " + host + " without "
                     + (settings.enabled() ? "a token" : workerToken.isEmpty() ? "TLS or a token" : "TLS")
                     + " (see --tls-cert, --tls-key, --tls-trust and --token-file)");
             err.flush();
         }
-        return new WorkerSecurity(credentials, settings.serverName(), peers);
+        return new WorkerSecurity(peers.peers(), settings.serverName(), peers);
+    }
+
+    /** The collective server's and the peer channels' protection: {@code settings} and the job's worker token. */
+    static PeerSecurity peers(TlsSettings settings, Optional<Secret> workerToken, Consumer<String> refusals) {
+        return new PeerSecurity(settings.serverCredentials(), settings.channelCredentials(workerToken),
+                settings.serverName(), workerToken.map(Secret::sha256), refusals);
     }
 
     @Override

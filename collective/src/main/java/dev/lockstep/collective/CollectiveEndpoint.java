@@ -48,7 +48,7 @@ public final class CollectiveEndpoint implements AutoCloseable {
         this.settings = settings;
         this.security = security;
         this.pool = new BufferPool(settings.receivePoolBytes());
-        this.marshaller = new ChunkMarshaller(pool);
+        this.marshaller = new ChunkMarshaller(pool, settings.maxMessageBytes());
         this.send = CollectiveGrpc.getSendMethod()
                 .toBuilder(marshaller, ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
                 .build();

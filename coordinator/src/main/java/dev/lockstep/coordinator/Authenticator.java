@@ -83,6 +83,12 @@ final class Authenticator implements ServerInterceptor {
         if (access == Access.ADMIN_OR_WORKER && isAdmin || access == Access.ADMIN && !method.equals("Submit")) {
             return next.startCall(call, headers);
         }
+        if (access != Access.ADMIN && !isAdmin && !coordinator.anyJob(digest -> token.admits(required(digest)))) {
+            // Opens nothing here whatever the request says: refused before its bytes are read.
+            return refuse(call, method, Status.UNAUTHENTICATED, token.missing()
+                    ? token.why("this coordinator's jobs require their worker token")
+                    : "wrong bearer token: it opens no job on this coordinator");
+        }
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
             private boolean refused;
 
