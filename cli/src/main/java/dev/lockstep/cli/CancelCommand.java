@@ -24,7 +24,7 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoordinatorClient client = coordinator.connect()) {
+        try (CoordinatorClient client = coordinator.connect(spec.commandLine().getErr())) {
             JobStatus s = client.cancel(job);
             spec.commandLine().getOut().println(s.getJobId() + " " + s.getState());
             return Lockstep.OK;

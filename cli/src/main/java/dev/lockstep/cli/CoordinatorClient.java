@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -31,16 +32,29 @@ final class CoordinatorClient implements AutoCloseable {
     static final long DEADLINE_SECONDS = 10;
     private static final Duration KEEPALIVE = Duration.ofSeconds(20);
 
+    /** Answers carry job statuses and event lines: a long job list stays far below this. */
+    static final int MAX_ANSWER_BYTES = 64 << 20;
+
     private final String address;
     private final ManagedChannel channel;
+    private final boolean tls;
 
-    private CoordinatorClient(String address, ManagedChannel channel) {
+    private CoordinatorClient(String address, ManagedChannel channel, boolean tls) {
         this.address = address;
         this.channel = channel;
+        this.tls = tls;
     }
 
-    /** A client of {@code address} (HOST:PORT, or [IPv6]:PORT); a malformed one is a usage problem naming the flag. */
+    /** A plaintext client without a token; see {@link #connect(String, TlsSettings, Optional)}. */
     static CoordinatorClient connect(String address) {
+        return connect(address, TlsSettings.off(), Optional.empty());
+    }
+
+    /**
+     * A client of {@code address} (HOST:PORT, or [IPv6]:PORT) over {@code tls}, presenting {@code token} on every
+     * call; a malformed address is a usage problem naming the flag.
+     */
+    static CoordinatorClient connect(String address, TlsSettings tls, Optional<Secret> token) {
         int colon = address.lastIndexOf(':');
         String host = colon > 0 ? address.substring(0, colon) : "";
         int port = -1;
@@ -55,18 +69,22 @@ final class CoordinatorClient implements AutoCloseable {
         if (host.isEmpty() || port < 1 || port > MetricsServer.MAX_PORT) {
             throw new UsageProblem("--coordinator " + address + ": expected HOST:PORT, such as 127.0.0.1:7070");
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
-                .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
-        return new CoordinatorClient(address, channel);
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port, tls.channelCredentials(token))
+                .maxInboundMessageSize(MAX_ANSWER_BYTES)
+                .keepAliveTime(KEEPALIVE.toSeconds(), TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
+        tls.serverName().ifPresent(builder::overrideAuthority);
+        return new CoordinatorClient(address, builder.build(), tls.enabled());
     }
 
     String address() {
         return address;
     }
 
-    SubmitResponse submit(String specYaml, Path baseDir, int worldSize) {
+    /** {@code workerTokenSha256}: the job's worker-token digest, "" for the coordinator's default. */
+    SubmitResponse submit(String specYaml, Path baseDir, int worldSize, String workerTokenSha256) {
         SubmitRequest request = SubmitRequest.newBuilder().setSpecYaml(specYaml)
-                .setBaseDir(baseDir.toAbsolutePath().toString()).setWorldSize(worldSize).build();
+                .setBaseDir(baseDir.toAbsolutePath().toString()).setWorldSize(worldSize)
+                .setWorkerTokenSha256(workerTokenSha256).build();
         return call("Submit", () -> stub().submit(request));
     }
 
@@ -110,14 +128,31 @@ final class CoordinatorClient implements AutoCloseable {
     RuntimeException problem(String what, StatusRuntimeException e) {
         Status s = e.getStatus();
         String description = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+        Throwable handshake = handshakeFailure(s.getCause());
         return switch (s.getCode()) {
-            case UNAVAILABLE -> new CoordinatorProblem("cannot reach the coordinator at " + address + ": " + description
-                    + (s.getCause() != null && s.getCause().getMessage() != null ? " (" + s.getCause().getMessage() + ")" : ""));
+            case UNAVAILABLE -> handshake != null
+                    ? new CoordinatorProblem("the TLS handshake with the coordinator at " + address + " failed: "
+                            + handshake.getMessage() + " (check --tls-trust, --tls-server-name and, where the "
+                            + "coordinator requires client certificates, --tls-cert and --tls-key)")
+                    : new CoordinatorProblem("cannot reach the coordinator at " + address + ": " + description
+                    + (s.getCause() != null && s.getCause().getMessage() != null ? " (" + s.getCause().getMessage() + ")" : "")
+                    + (tls ? "" : "; if it serves TLS, connect with --tls-trust FILE (or --tls)"));
+            case UNAUTHENTICATED -> new CoordinatorProblem("the coordinator at " + address + " refused " + what + ": "
+                    + description + "; give its token with --token-file FILE or --token-env NAME");
             case DEADLINE_EXCEEDED -> new CoordinatorProblem("the coordinator at " + address + " did not answer " + what
                     + " within " + DEADLINE_SECONDS + " s");
             case INVALID_ARGUMENT -> new UsageProblem(description);
             default -> new CoordinatorProblem(description);
         };
+    }
+
+    private static Throwable handshakeFailure(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private CoordinatorGrpc.CoordinatorBlockingStub stub() {

@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.coordinator.Coordinator;
 import dev.lockstep.coordinator.CoordinatorConfig;
+import dev.lockstep.coordinator.CoordinatorSecurity;
 import dev.lockstep.coordinator.CoordinatorServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,10 +13,12 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,6 +56,16 @@ final class CoordinatorCommand implements Callable<Integer> {
             + "(0: any free port; off by default).")
     Integer metricsPort;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Option(names = "--tls-client-auth", description = "Require a client certificate signed by --tls-trust from "
+            + "every client and worker (mutual TLS).")
+    boolean tlsClientAuth;
+
+    @Mixin
+    TokenOptions token;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int exitCode;
 
@@ -71,13 +84,24 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        TlsSettings tlsSettings = tls.server(tlsClientAuth, err);
+        Optional<Secret> adminToken = token.read(err);
+        CoordinatorSecurity security = new CoordinatorSecurity(tlsSettings.serverCredentials(),
+                adminToken.map(Secret::sha256), new RefusalLog(err, "lockstep coordinator: "));
+        if (!isLoopback(host) && (!tlsSettings.enabled() || adminToken.isEmpty())) {
+            err.println("lockstep: warning: the coordinator listens on " + host + " without "
+                    + (tlsSettings.enabled() ? "a token" : adminToken.isEmpty() ? "TLS or a token" : "TLS")
+                    + ": anyone who reaches it can " + (adminToken.isEmpty() ? "submit and cancel jobs" : "read the traffic")
+                    + " (see --tls-cert, --tls-key and --token-file)");
+            err.flush();
+        }
         CoordinatorConfig config = new CoordinatorConfig(Duration.ofMillis(Math.round(heartbeatTimeout * 1000)),
                 Lockstep.VERSION);
         Coordinator coordinator = Coordinator.open(stateDir, config, InstantSource.system());
         PrometheusMeterRegistry registry = metricsPort == null ? null : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CoordinatorServer server;
         try {
-            server = CoordinatorServer.start(coordinator, host, port, registry);
+            server = CoordinatorServer.start(coordinator, host, port, registry, security);
         } catch (IOException e) {
             throw new UsageProblem("--port " + port + ": " + e.getMessage() + "; the port is in use or the address is "
                     + "not local: choose another --port (0 picks a free one) or --host");
@@ -88,7 +112,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             if (registry != null) {
                 metrics = new MetricsServer(registry, host, metricsPort);
             }
-            out.println("coordinator listening on " + server.address() + " (state in " + stateDir.toAbsolutePath() + ")");
+            out.println("coordinator listening on " + server.address() + " (state in " + stateDir.toAbsolutePath() + "; "
+                    + tlsSettings.describe() + (adminToken.isPresent() ? ", token required" : ", no token") + ")");
             if (metrics != null) {
                 out.println("metrics at http://" + host + ":" + metrics.port() + "/metrics");
             }
@@ -114,6 +139,10 @@ final class CoordinatorCommand implements Callable<Integer> {
         err.println("lockstep: coordinator on " + host + ":" + server.port() + " stopped");
         err.flush();
         return exitCode;
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** What a signal does (and what a test calls): stop serving and exit with 128 + {@code number}. */

@@ -19,7 +19,7 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoordinatorClient client = coordinator.connect()) {
+        try (CoordinatorClient client = coordinator.connect(spec.commandLine().getErr())) {
             JobTable.list(spec.commandLine().getOut(), client.list());
             return Lockstep.OK;
         }

@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.coordinator.Coordinator;
 import dev.lockstep.coordinator.CoordinatorConfig;
+import dev.lockstep.coordinator.CoordinatorSecurity;
 import dev.lockstep.coordinator.CoordinatorServer;
 import dev.lockstep.estimator.Replica;
 import dev.lockstep.estimator.job.JobBuilder;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,6 +56,16 @@ final class LocalCommand implements Callable<Integer> {
             description = "A worker silent this long fails (or restarts) the job (default ${DEFAULT-VALUE}).")
     long heartbeatSeconds;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Option(names = "--no-tls", description = "Plaintext between the processes, and no tokens (by default they use "
+            + "TLS with a certificate made for this run, mutual TLS between workers, and generated tokens).")
+    boolean noTls;
+
+    @Mixin
+    TokenOptions token;
+
     @Override
     public Integer call() throws Exception {
         NettyLeakDetection.offUnlessAsked();
@@ -68,26 +80,37 @@ final class LocalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(job)) {
             throw new UsageProblem("JOB.yaml " + job + " does not exist or is not a file");
         }
+        if (noTls && (tls.cert != null || tls.key != null || tls.trust != null || token.file != null || token.env != null)) {
+            throw new UsageProblem("--no-tls: leave out the --tls-* and --token-* flags with it");
+        }
         JobSpec parsed = JobSpec.load(job);
         int n = workers != null ? workers : parsed.distributed().workers();
         // Every check `train` makes, for this world size, before any process starts.
         JobBuilder.build(parsed, new Replica(0, n));
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("lockstep-local-");
+        TlsSettings tlsSettings = noTls ? TlsSettings.off() : tlsSettings(dir, err);
+        // The submitter's token (this process's) and the job's worker token, which only the workers get.
+        Optional<Secret> adminToken = noTls ? Optional.empty() : token.read(err).or(() -> Optional.of(Secret.random()));
+        Optional<Secret> workerToken = noTls ? Optional.empty() : Optional.of(Secret.random());
+        CoordinatorSecurity security = new CoordinatorSecurity(tlsSettings.serverCredentials(),
+                adminToken.map(Secret::sha256), new RefusalLog(err, "lockstep local: coordinator "));
         Coordinator coordinator = Coordinator.open(dir.resolve("coordinator"),
                 CoordinatorConfig.of(Lockstep.VERSION).withHeartbeatDeadline(Duration.ofSeconds(heartbeatSeconds)),
                 Clock.systemUTC());
         try (GracefulStop stop = GracefulStop.install(err);
-             CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null)) {
+             CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null, security)) {
             SubmitResponse submitted = coordinator.submit(SubmitRequest.newBuilder()
                     .setSpecYaml(Files.readString(job)).setBaseDir(job.toAbsolutePath().getParent().toString())
-                    .setWorldSize(n).build());
+                    .setWorldSize(n).setWorkerTokenSha256(workerToken.map(Secret::sha256).orElse("")).build());
             String jobId = submitted.getJobId();
             try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), jobId, Optional.ofNullable(device),
-                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n);
-                 CoordinatorClient client = CoordinatorClient.connect(server.address());
+                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n, tlsSettings, workerToken);
+                 CoordinatorClient client = CoordinatorClient.connect(server.address(), tlsSettings, adminToken);
                  Supervisor supervisor = new Supervisor(coordinator, jobId, procs, stop)) {
                 out.printf(Locale.ROOT, "job %s: coordinator at %s, %d workers (pids %s), logs in %s%n", jobId,
                         server.address(), n, procs.pids(), dir.resolve("logs"));
+                out.printf(Locale.ROOT, "connections: %s%s%n", tlsSettings.describe(), tlsSettings.enabled()
+                        ? " (certificate " + tlsSettings.cert().orElseThrow() + "), worker and client tokens" : "");
                 out.flush();
                 int code = client.follow(jobId, out, err, System.console() != null);
                 if (stop.getAsBoolean()) {
@@ -104,6 +127,24 @@ final class LocalCommand implements Callable<Integer> {
                 return code;
             }
         }
+    }
+
+    /**
+     * The given pair (trusting itself unless --tls-trust says otherwise), or a new self-signed one in the state
+     * directory; either way every process presents it and requires it of the others.
+     */
+    private TlsSettings tlsSettings(Path dir, PrintWriter err) {
+        if (tls.cert == null && tls.key == null && tls.trust == null) {
+            return SelfSignedPair.create(dir.resolve("tls")).settings();
+        }
+        if (tls.cert == null || tls.key == null) {
+            throw new UsageProblem((tls.cert == null ? "--tls-cert" : "--tls-key") + ": give --tls-cert and --tls-key "
+                    + "together (or neither, for a certificate made for this run)");
+        }
+        TlsSettings given = new TlsSettings(true, Optional.of(tls.cert), Optional.of(tls.key),
+                Optional.of(tls.trust != null ? tls.trust : tls.cert), true, Optional.empty());
+        given.key().ifPresent(k -> PemFiles.warnIfShared(k, "--tls-key", err));
+        return given;
     }
 
     /**

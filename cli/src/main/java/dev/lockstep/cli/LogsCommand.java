@@ -29,7 +29,7 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoordinatorClient client = coordinator.connect()) {
+        try (CoordinatorClient client = coordinator.connect(spec.commandLine().getErr())) {
             JobFollower f = new JobFollower(client, spec.commandLine().getOut(), spec.commandLine().getErr());
             if (follow) {
                 return f.follow(job, false, true);

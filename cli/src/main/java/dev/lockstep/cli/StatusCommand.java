@@ -25,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CoordinatorClient client = coordinator.connect()) {
+        try (CoordinatorClient client = coordinator.connect(spec.commandLine().getErr())) {
             if (job == null) {
                 JobTable.list(spec.commandLine().getOut(), client.list());
             } else {

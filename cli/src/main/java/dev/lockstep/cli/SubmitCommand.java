@@ -36,6 +36,14 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "Print the job id and exit instead of following the job.")
     boolean noWait;
 
+    @Option(names = "--job-token-file", paramLabel = "FILE", description = "The job's worker token: its workers "
+            + "must present it (their --token-file). Default: the token this command presents.")
+    Path jobTokenFile;
+
+    @Option(names = "--job-token-env", paramLabel = "NAME", description = "The job's worker token, from this "
+            + "environment variable.")
+    String jobTokenEnv;
+
     @Override
     public Integer call() {
         if (workers != null && workers < 1) {
@@ -52,8 +60,11 @@ final class SubmitCommand implements Callable<Integer> {
             throw new UsageProblem("JOB.yaml " + file + " cannot be read: " + e.getMessage());
         }
         Path baseDir = file.toAbsolutePath().getParent();
-        try (CoordinatorClient client = coordinator.connect()) {
-            SubmitResponse job = client.submit(text, baseDir, workers == null ? 0 : workers);
+        // Only the digest leaves this process; the coordinator stores it and compares workers' tokens with it.
+        String workerToken = TokenOptions.read(jobTokenFile, jobTokenEnv, "--job-token-file", "--job-token-env",
+                spec.commandLine().getErr()).map(Secret::sha256).orElse("");
+        try (CoordinatorClient client = coordinator.connect(spec.commandLine().getErr())) {
+            SubmitResponse job = client.submit(text, baseDir, workers == null ? 0 : workers, workerToken);
             spec.commandLine().getOut().println(job.getJobId());
             spec.commandLine().getOut().flush();
             if (noWait) {

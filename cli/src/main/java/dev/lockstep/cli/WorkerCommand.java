@@ -1,11 +1,13 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.collective.PeerSecurity;
 import dev.lockstep.estimator.Listener;
 import dev.lockstep.job.JobSpec;
 import dev.lockstep.worker.ReduceStats;
 import dev.lockstep.worker.Worker;
 import dev.lockstep.worker.WorkerConfig;
 import dev.lockstep.worker.WorkerException;
+import dev.lockstep.worker.WorkerSecurity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +56,42 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    TlsOptions.Client tlsClient;
+
+    @Option(names = "--tls-client-auth", description = "Make this worker's collective server require a client "
+            + "certificate signed by --tls-trust from the other workers (mutual TLS).")
+    boolean tlsClientAuth;
+
+    @Mixin
+    TokenOptions token;
+
+    /**
+     * One TLS set-up and one token for every connection: to the coordinator, the collective server, and the
+     * streams to the other workers (the job's worker token opens all three).
+     */
+    private WorkerSecurity security(PrintWriter err) {
+        TlsSettings settings = tls.serverAndClient(tlsClient, tlsClientAuth, err);
+        Optional<Secret> workerToken = token.read(err);
+        PeerSecurity peers = peers(settings, workerToken, new RefusalLog(err, "lockstep worker: "));
+        if (!CoordinatorCommand.isLoopback(host) && (!settings.enabled() || workerToken.isEmpty())) {
+            err.println("lockstep: warning: this worker's collective server listens on " + host + " without "
+                    + (settings.enabled() ? "a token" : workerToken.isEmpty() ? "TLS or a token" : "TLS")
+                    + " (see --tls-cert, --tls-key, --tls-trust and --token-file)");
+            err.flush();
+        }
+        return new WorkerSecurity(peers.peers(), settings.serverName(), peers);
+    }
+
+    /** The collective server's and the peer channels' protection: {@code settings} and the job's worker token. */
+    static PeerSecurity peers(TlsSettings settings, Optional<Secret> workerToken, Consumer<String> refusals) {
+        return new PeerSecurity(settings.serverCredentials(), settings.channelCredentials(workerToken),
+                settings.serverName(), workerToken.map(Secret::sha256), refusals);
+    }
+
     @Override
     public Integer call() throws Exception {
         NettyLeakDetection.offUnlessAsked();
@@ -70,7 +109,8 @@ final class WorkerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
-                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds));
+                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
+                .withSecurity(security(err));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;
         List<TrainingMetrics> metrics = new ArrayList<>();

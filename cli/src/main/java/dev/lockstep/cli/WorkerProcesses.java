@@ -27,15 +27,25 @@ final class WorkerProcesses implements AutoCloseable {
     private final int maxReplacements;
     private int replacements;
 
-    private WorkerProcesses(List<String> command, Path logDir, int maxReplacements) {
+    private WorkerProcesses(List<String> command, Path logDir, int maxReplacements, Optional<Secret> token) {
         this.command = command;
         this.logDir = logDir;
         this.maxReplacements = maxReplacements;
+        this.token = token;
     }
 
-    /** Starts {@code n} workers of the coordinator at {@code coordinator}; their logs go to {@code logDir}. */
+    /** The environment variable that hands a worker its token: never the command line, which others can read. */
+    static final String TOKEN_ENV = "LOCKSTEP_WORKER_TOKEN";
+
+    private final Optional<Secret> token;
+
+    /**
+     * Starts {@code n} workers of the coordinator at {@code coordinator} over {@code tls} (the same files for
+     * every worker, with client certificates required between them when {@code tls} requires them), each
+     * given {@code token} in its environment; their logs go to {@code logDir}.
+     */
     static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
-                                 int maxReplacements) {
+                                 int maxReplacements, TlsSettings tls, Optional<Secret> token) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -56,7 +66,17 @@ final class WorkerProcesses implements AutoCloseable {
             cmd.add("--device");
             cmd.add(d);
         });
-        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), logDir, maxReplacements);
+        if (tls.enabled()) {
+            tls.cert().ifPresent(f -> cmd.addAll(List.of("--tls-cert", f.toAbsolutePath().toString())));
+            tls.key().ifPresent(f -> cmd.addAll(List.of("--tls-key", f.toAbsolutePath().toString())));
+            tls.trust().ifPresent(f -> cmd.addAll(List.of("--tls-trust", f.toAbsolutePath().toString())));
+            tls.serverName().ifPresent(name -> cmd.addAll(List.of("--tls-server-name", name)));
+            cmd.add(tls.clientAuth() ? "--tls-client-auth" : "--tls");
+        }
+        if (token.isPresent()) {
+            cmd.addAll(List.of("--token-env", TOKEN_ENV));
+        }
+        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), logDir, maxReplacements, token);
         try {
             Files.createDirectories(logDir);
             for (int i = 0; i < n; i++) {
@@ -75,6 +95,7 @@ final class WorkerProcesses implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+        token.ifPresentOrElse(t -> pb.environment().put(TOKEN_ENV, t.value()), () -> pb.environment().remove(TOKEN_ENV));
         processes.add(pb.start());
         logs.add(log);
     }

@@ -27,11 +27,18 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
     private static final int DATA_TAG = (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     private final BufferPool pool;
+    private final int maxMessageBytes;
     private final LongAdder viaByteBuffer = new LongAdder();
     private final LongAdder viaRead = new LongAdder();
 
     ChunkMarshaller(BufferPool pool) {
+        this(pool, Integer.MAX_VALUE);
+    }
+
+    /** {@code maxMessageBytes}: no field of a message can be longer, whatever length it declares. */
+    ChunkMarshaller(BufferPool pool, int maxMessageBytes) {
         this.pool = pool;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
@@ -67,7 +74,7 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
             int first;
             while ((first = in.read()) != -1) {
                 int tag = CodedInputStream.readRawVarint32(first, in);
-                int length = readLength(in);
+                int length = readLength(in, maxMessageBytes);
                 if (tag == HEADER_TAG) {
                     header = ChunkHeader.parseFrom(in.readNBytes(length));
                 } else if (tag == DATA_TAG) {
@@ -91,7 +98,8 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
         }
     }
 
-    private static int readLength(InputStream in) throws IOException {
+    /** A field's length, never more than the message holds: a peer's lie must not size an allocation. */
+    private static int readLength(InputStream in, int maxMessageBytes) throws IOException {
         int first = in.read();
         if (first == -1) {
             throw new IOException("truncated lockstep.v1.Chunk");
@@ -99,6 +107,10 @@ final class ChunkMarshaller implements MethodDescriptor.Marshaller<WireChunk> {
         int length = CodedInputStream.readRawVarint32(first, in);
         if (length < 0) {
             throw new IOException("negative field length " + length);
+        }
+        int left = in instanceof KnownLength ? in.available() : maxMessageBytes;
+        if (length > left) {
+            throw new IOException("a field of " + length + " bytes in a message with " + left + " bytes left");
         }
         return length;
     }

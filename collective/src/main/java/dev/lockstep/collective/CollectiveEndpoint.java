@@ -4,6 +4,7 @@ import dev.lockstep.proto.v1.CollectiveGrpc;
 import dev.lockstep.proto.v1.SendSummary;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
@@ -28,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  * with {@code UNAVAILABLE}, naming this address.
  */
 public final class CollectiveEndpoint implements AutoCloseable {
+    /** Headers of a Send stream (rank, world size, token) are a few hundred bytes; more is not a peer. */
+    static final int MAX_HEADER_BYTES = 16 << 10;
+
     private final GrpcTransportSettings settings;
+    private final PeerSecurity security;
     private final BufferPool pool;
     private final ChunkMarshaller marshaller;
     private final MethodDescriptor<WireChunk, SendSummary> send;
@@ -38,20 +43,23 @@ public final class CollectiveEndpoint implements AutoCloseable {
     private GrpcTransport joined;
     private boolean closed;
 
-    private CollectiveEndpoint(InetSocketAddress listen, GrpcTransportSettings settings) throws IOException {
+    private CollectiveEndpoint(InetSocketAddress listen, GrpcTransportSettings settings, PeerSecurity security)
+            throws IOException {
         this.settings = settings;
+        this.security = security;
         this.pool = new BufferPool(settings.receivePoolBytes());
-        this.marshaller = new ChunkMarshaller(pool);
+        this.marshaller = new ChunkMarshaller(pool, settings.maxMessageBytes());
         this.send = CollectiveGrpc.getSendMethod()
                 .toBuilder(marshaller, ProtoUtils.marshaller(SendSummary.getDefaultInstance()))
                 .build();
-        this.server = NettyServerBuilder.forAddress(listen)
+        this.server = NettyServerBuilder.forAddress(listen, security.server())
                 .directExecutor()
                 .flowControlWindow(settings.flowControlWindowBytes())
                 .maxInboundMessageSize(settings.maxMessageBytes())
-                .addService(ServerServiceDefinition.builder(CollectiveGrpc.SERVICE_NAME)
+                .maxInboundMetadataSize(MAX_HEADER_BYTES)
+                .addService(guarded(ServerServiceDefinition.builder(CollectiveGrpc.SERVICE_NAME)
                         .addMethod(send, inbound)
-                        .build())
+                        .build(), security))
                 .build();
         try {
             server.start();
@@ -62,9 +70,17 @@ public final class CollectiveEndpoint implements AutoCloseable {
         this.local = (InetSocketAddress) server.getListenSockets().get(0);
     }
 
-    static CollectiveEndpoint start(InetSocketAddress listen, GrpcTransportSettings settings) throws IOException {
+    /** The token check wraps this service only, so that others on the server (health) keep their own rules. */
+    private static ServerServiceDefinition guarded(ServerServiceDefinition service, PeerSecurity security) {
+        byte[] token = security.tokenDigest();
+        return token == null ? service
+                : ServerInterceptors.intercept(service, new PeerAuthenticator(token, security.refusals()));
+    }
+
+    static CollectiveEndpoint start(InetSocketAddress listen, GrpcTransportSettings settings, PeerSecurity security)
+            throws IOException {
         return new CollectiveEndpoint(Objects.requireNonNull(listen, "listen"),
-                Objects.requireNonNull(settings, "settings"));
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(security, "security"));
     }
 
     /** The bound address (with the real port where {@code listen} asked for port 0). */
@@ -196,6 +212,10 @@ public final class CollectiveEndpoint implements AutoCloseable {
 
     GrpcTransportSettings settings() {
         return settings;
+    }
+
+    PeerSecurity security() {
+        return security;
     }
 
     BufferPool pool() {

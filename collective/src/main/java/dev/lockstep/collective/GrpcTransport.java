@@ -76,7 +76,13 @@ public final class GrpcTransport implements Transport {
      */
     public static CollectiveEndpoint listen(InetSocketAddress listen, GrpcTransportSettings settings)
             throws IOException {
-        return CollectiveEndpoint.start(listen, settings);
+        return listen(listen, settings, PeerSecurity.insecure());
+    }
+
+    /** {@link #listen(InetSocketAddress, GrpcTransportSettings)} with TLS and a token as {@code security} says. */
+    public static CollectiveEndpoint listen(InetSocketAddress listen, GrpcTransportSettings settings,
+                                            PeerSecurity security) throws IOException {
+        return CollectiveEndpoint.start(listen, settings, security);
     }
 
     /**
@@ -86,10 +92,16 @@ public final class GrpcTransport implements Transport {
      */
     public static GrpcTransport bind(int rank, int worldSize, InetSocketAddress listen, GrpcTransportSettings settings)
             throws IOException {
+        return bind(rank, worldSize, listen, settings, PeerSecurity.insecure());
+    }
+
+    /** {@link #bind(int, int, InetSocketAddress, GrpcTransportSettings)} with TLS and a token as {@code security} says. */
+    public static GrpcTransport bind(int rank, int worldSize, InetSocketAddress listen, GrpcTransportSettings settings,
+                                     PeerSecurity security) throws IOException {
         if (worldSize < 1 || rank < 0 || rank >= worldSize) {
             throw new IllegalArgumentException("rank " + rank + " out of range for world size " + worldSize);
         }
-        CollectiveEndpoint endpoint = CollectiveEndpoint.start(listen, settings);
+        CollectiveEndpoint endpoint = CollectiveEndpoint.start(listen, settings, security);
         GrpcTransport t = new GrpcTransport(endpoint, rank, worldSize, format(endpoint.localAddress()));
         t.takeInbound();
         return t;
@@ -115,10 +127,12 @@ public final class GrpcTransport implements Transport {
             throw new IllegalStateException("rank " + rank + " (" + addresses[rank] + ") is closed");
         }
         nameRanks(peers);
+        PeerSecurity security = endpoint.security();
         for (int r = 0; r < worldSize; r++) {
             if (r != rank) {
-                ManagedChannel channel = NettyChannelBuilder.forAddress(peers.get(r))
-                        .usePlaintext()
+                NettyChannelBuilder builder = NettyChannelBuilder.forAddress(peers.get(r), security.peers());
+                security.authority().ifPresent(builder::overrideAuthority);
+                ManagedChannel channel = builder
                         .directExecutor()
                         // A retry would replay a chunk from the caller's buffer after send returned.
                         .disableRetry()

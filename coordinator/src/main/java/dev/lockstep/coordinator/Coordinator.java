@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The coordinator's core: the job registry over a durable state directory, membership and readiness
@@ -96,6 +97,11 @@ public final class Coordinator {
             throw new CoordinatorException(BAD_REQUEST, "world_size: expected a positive number of workers "
                     + "(or 0 for the spec's distributed.workers), got " + request.getWorldSize());
         }
+        String workerToken = request.getWorkerTokenSha256();
+        if (!workerToken.isEmpty() && !Authenticator.isDigest(workerToken)) {
+            throw new CoordinatorException(BAD_REQUEST, "worker_token_sha256: expected 64 lowercase hex digits (the "
+                    + "SHA-256 of the job's worker token), got " + workerToken.length() + " characters");
+        }
         JobSpec spec = JobSpec.parse(request.getSpecYaml(), Path.of(request.getBaseDir()));
         int worldSize = request.getWorldSize() == 0 ? spec.distributed().workers() : request.getWorldSize();
         if (spec.train().batchSize() % worldSize != 0) {
@@ -105,7 +111,8 @@ public final class Coordinator {
         }
         String id = "job-%06d".formatted(nextJobNumber);
         StoredJob stored = StoredJob.newBuilder().setJobId(id).setCanonicalSpec(spec.canonicalJson())
-                .setJobHash(spec.hash()).setWorldSize(worldSize).setMaxRestarts(spec.distributed().maxRestarts()).build();
+                .setJobHash(spec.hash()).setWorldSize(worldSize).setMaxRestarts(spec.distributed().maxRestarts())
+                .setWorkerTokenSha256(workerToken).build();
         Job job = new Job(stored, spec.train().steps(), spec.logEverySteps(), JobState.WAITING_FOR_WORKERS);
         jobs.put(id, job);
         nextJobNumber++;
@@ -261,6 +268,22 @@ public final class Coordinator {
                         : String.join(", ", jobs.values().stream().map(j -> j.id + " " + j.state
                         + (j.state == JobState.WAITING_FOR_WORKERS ? " (all " + j.worldSize + " ranks taken)" : ""))
                         .toList()))));
+    }
+
+    /** The worker-token digest job {@code jobId} was submitted with ("" for none); empty if there is no such job. */
+    synchronized Optional<String> workerTokenOf(String jobId) {
+        return Optional.ofNullable(jobs.get(jobId)).map(j -> j.workerTokenSha256);
+    }
+
+    /** Whether some job's worker-token digest ("" for none) satisfies {@code test}. */
+    synchronized boolean anyJob(Predicate<String> test) {
+        return jobs.values().stream().anyMatch(j -> test.test(j.workerTokenSha256));
+    }
+
+    /** The oldest job that waits for workers, has a free rank and whose worker-token digest {@code admits}. */
+    synchronized Optional<String> oldestWaiting(Predicate<String> admits) {
+        return jobs.values().stream().filter(j -> j.state == JobState.WAITING_FOR_WORKERS && !j.membership.complete()
+                && admits.test(j.workerTokenSha256)).map(j -> j.id).findFirst();
     }
 
     void persist() {

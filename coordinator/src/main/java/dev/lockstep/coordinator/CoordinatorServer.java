@@ -1,6 +1,7 @@
 package dev.lockstep.coordinator;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoordinatorServer implements AutoCloseable {
     static final long TICK_MS = 200;
+    /** The largest request: a job spec, or a commit with a checksum per tensor path, is far smaller. */
+    public static final int MAX_MESSAGE_BYTES = 4 << 20;
+    static final int MAX_HEADER_BYTES = 16 << 10;
     private static final long GRACE_SECONDS = 3;
 
     private final Coordinator coordinator;
@@ -58,8 +62,21 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public static CoordinatorServer start(Coordinator coordinator, String host, int port, MeterRegistry metrics)
             throws IOException {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(new CoordinatorService(coordinator))
+        return start(coordinator, host, port, metrics, CoordinatorSecurity.insecure());
+    }
+
+    /**
+     * {@link #start(Coordinator, String, int, MeterRegistry)} with TLS and tokens as {@code security} says: the
+     * token rules ({@link Authenticator}) wrap the coordinator service, and only it.
+     */
+    public static CoordinatorServer start(Coordinator coordinator, String host, int port, MeterRegistry metrics,
+                                          CoordinatorSecurity security) throws IOException {
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials())
+                .addService(ServerInterceptors.intercept(new CoordinatorService(coordinator),
+                        new Authenticator(coordinator, security)))
+                // A request past these is an error for its caller (RESOURCE_EXHAUSTED), never read whole.
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .maxInboundMetadataSize(MAX_HEADER_BYTES)
                 // Clients following a job ping an idle stream so a vanished coordinator is noticed.
                 .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .build();

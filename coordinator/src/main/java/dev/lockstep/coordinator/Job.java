@@ -26,6 +26,8 @@ final class Job {
     OptionalLong trainSteps;
     final long logEverySteps;
     final int maxRestarts;
+    /** Hex SHA-256 of the job's worker token, "" for none (see {@link Authenticator}); never the token. */
+    final String workerTokenSha256;
     final EventLog events = new EventLog();
     JobState state;
     String reason;
@@ -55,6 +57,7 @@ final class Job {
         this.trainSteps = trainSteps;
         this.logEverySteps = logEverySteps;
         this.maxRestarts = s.getMaxRestarts();
+        this.workerTokenSha256 = s.getWorkerTokenSha256();
         this.state = state;
         this.reason = s.getReason();
         this.committedStep = s.getCommittedStep();
@@ -87,7 +90,8 @@ final class Job {
         return StoredJob.newBuilder().setJobId(id).setCanonicalSpec(canonicalSpec).setJobHash(hash)
                 .setWorldSize(worldSize).setState(state.toProto()).setReason(reason).setCommittedStep(committedStep)
                 .setEpoch(epoch).setRestarts(restarts).setMaxRestarts(maxRestarts).setCheckpointStep(checkpointStep)
-                .setCheckpointDir(checkpointDir).setCommittedDataCursor(committedCursor).build();
+                .setCheckpointDir(checkpointDir).setCommittedDataCursor(committedCursor)
+                .setWorkerTokenSha256(workerTokenSha256).build();
     }
 
     JobStatus status() {

@@ -45,7 +45,7 @@ final class Attempt {
     }
 
     Result run() {
-        try (Endpoint endpoint = Endpoint.listen(config.listenHost(), config.transport())) {
+        try (Endpoint endpoint = Endpoint.listen(config.listenHost(), config.transport(), config.security().peers())) {
             RegisterWorkerResponse reg = link.register(RegisterWorkerRequest.newBuilder().setJobId(jobHint)
                     .setAddress(endpoint.address()).setDevice(config.device().orElse("the job's device"))
                     .setLockstepVersion(config.version()).build(), config.joinTimeout(), System::nanoTime,

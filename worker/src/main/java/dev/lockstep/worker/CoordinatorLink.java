@@ -31,7 +31,10 @@ final class CoordinatorLink implements AutoCloseable {
     private final ManagedChannel channel;
     private final Duration timeout;
 
-    CoordinatorLink(String address, Duration timeout) {
+    /** Answers carry a job's canonical spec or a status with a line per rank; far below this. */
+    static final int MAX_ANSWER_BYTES = 16 << 20;
+
+    CoordinatorLink(String address, Duration timeout, WorkerSecurity security) {
         this.address = address;
         this.timeout = timeout;
         int colon = address.lastIndexOf(':');
@@ -45,7 +48,10 @@ final class CoordinatorLink implements AutoCloseable {
             throw new WorkerException("--coordinator '" + address + "': the port is not a number");
         }
         String host = address.substring(0, colon).replace("[", "").replace("]", "");
-        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(host, port, security.coordinator())
+                .maxInboundMessageSize(MAX_ANSWER_BYTES);
+        security.coordinatorAuthority().ifPresent(builder::overrideAuthority);
+        this.channel = builder.build();
     }
 
     String address() {

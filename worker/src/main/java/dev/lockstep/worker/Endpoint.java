@@ -3,6 +3,7 @@ package dev.lockstep.worker;
 import dev.lockstep.collective.CollectiveEndpoint;
 import dev.lockstep.collective.GrpcTransport;
 import dev.lockstep.collective.GrpcTransportSettings;
+import dev.lockstep.collective.PeerSecurity;
 import dev.lockstep.collective.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +23,9 @@ final class Endpoint implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static Endpoint listen(String host, GrpcTransportSettings settings) {
+    static Endpoint listen(String host, GrpcTransportSettings settings, PeerSecurity security) {
         try {
-            return new Endpoint(GrpcTransport.listen(new InetSocketAddress(host, 0), settings));
+            return new Endpoint(GrpcTransport.listen(new InetSocketAddress(host, 0), settings, security));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the collective server on " + host + ": " + e.getMessage(), e);
         }

@@ -42,7 +42,7 @@ public final class Worker {
 
     /** Runs attempts of one job until it ends for this worker. */
     public Outcome run() {
-        try (CoordinatorLink link = new CoordinatorLink(config.coordinator(), config.rpcTimeout())) {
+        try (CoordinatorLink link = new CoordinatorLink(config.coordinator(), config.rpcTimeout(), config.security())) {
             String jobId = config.job();
             Attempt.Result last = null;
             for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {

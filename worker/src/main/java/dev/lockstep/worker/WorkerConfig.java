@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param transport the gRPC transport's settings
  * @param version this worker's Lockstep version, which the coordinator compares with its own
  * @param maxAttempts attempts of one job this process makes (a restart is a new attempt)
+ * @param security TLS and the job's worker token, for the coordinator and for the peers
  */
 public record WorkerConfig(String coordinator, String job, String listenHost, Optional<String> device, Duration joinTimeout,
                            Duration ringTimeout, Duration rpcTimeout, CollectiveOptions collective,
-                           GrpcTransportSettings transport, String version, int maxAttempts) {
+                           GrpcTransportSettings transport, String version, int maxAttempts,
+                           WorkerSecurity security) {
     public WorkerConfig {
         Objects.requireNonNull(coordinator, "coordinator");
         Objects.requireNonNull(job, "job");
@@ -33,6 +35,7 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
         Objects.requireNonNull(collective, "collective");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(security, "security");
         for (Duration d : new Duration[] {joinTimeout, ringTimeout, rpcTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("worker timeouts must be positive, got " + d);
@@ -48,7 +51,7 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
         return new WorkerConfig(coordinator, "", "127.0.0.1", Optional.empty(), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), Duration.ofSeconds(10), CollectiveOptions.defaults()
                         .withStepTimeout(DEFAULT_PEER_TIMEOUT),
-                GrpcTransportSettings.defaults(), version, 100);
+                GrpcTransportSettings.defaults(), version, 100, WorkerSecurity.insecure());
     }
 
     /**
@@ -60,26 +63,31 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
 
     public WorkerConfig withJob(String j) {
         return new WorkerConfig(coordinator, j, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
-                transport, version, maxAttempts);
+                transport, version, maxAttempts, security);
     }
 
     public WorkerConfig withDevice(Optional<String> d) {
         return new WorkerConfig(coordinator, job, listenHost, d, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, security);
     }
 
     public WorkerConfig withListenHost(String host) {
         return new WorkerConfig(coordinator, job, host, device, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, security);
     }
 
     public WorkerConfig withJoinTimeout(Duration d) {
         return new WorkerConfig(coordinator, job, listenHost, device, d, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, security);
     }
 
     public WorkerConfig withCollective(CollectiveOptions c) {
         return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, c, transport,
-                version, maxAttempts);
+                version, maxAttempts, security);
+    }
+
+    public WorkerConfig withSecurity(WorkerSecurity s) {
+        return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
+                transport, version, maxAttempts, s);
     }
 }
