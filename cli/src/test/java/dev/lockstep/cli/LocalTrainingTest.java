@@ -76,7 +76,7 @@ class LocalTrainingTest {
     }
 
     static CommandLineTest.Result local(Path job, Path state, String... more) {
-        String[] args = Stream.concat(Stream.of("local", "--state-dir", state.toString(), "--heartbeat-timeout", "5"),
+        String[] args = Stream.concat(Stream.of("local", "--state-dir", state.toString(), "--heartbeat-timeout", "10"),
                 Stream.concat(Stream.of(more), Stream.of(job.toString()))).toArray(String[]::new);
         return CommandLineTest.run(args);
     }
