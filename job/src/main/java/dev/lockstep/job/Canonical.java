@@ -39,9 +39,11 @@ final class Canonical {
         job.put("device", s.device());
         job.put("log_every_steps", s.logEverySteps());
         JobSpec.Distributed d = s.distributed();
-        job.put("distributed", obj("workers", d.workers(), "max_restarts", d.maxRestarts(),
+        job.put("distributed", obj("workers", d.elastic() ? obj("min", d.minWorkers(), "max", d.workers()) : d.workers(),
+                "max_restarts", d.maxRestarts(),
                 "replica_check_every_steps", d.replicaCheckEverySteps(), "bucket_bytes", d.bucketBytes(),
-                "batch_norm", d.batchNorm().name().toLowerCase(Locale.ROOT)));
+                "batch_norm", d.batchNorm().name().toLowerCase(Locale.ROOT), "rendezvous_seconds", d.rendezvousSeconds(),
+                "below_min_seconds", d.belowMinSeconds()));
         StringBuilder b = new StringBuilder();
         write(job, b);
         return b.toString();

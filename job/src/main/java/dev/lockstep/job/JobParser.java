@@ -119,27 +119,52 @@ final class JobParser {
         JobSpec.Distributed d = JobSpec.Distributed.SINGLE;
         Fields f = job.object("distributed", "distributed");
         int workers = d.workers();
+        int min = d.minWorkers();
+        boolean elastic = false;
         if (f.has("workers")) {
             if (f.raw("workers") instanceof Map<?, ?>) {
                 Fields range = f.object("workers", "workers_range");
-                range.get("min", Kind.POSITIVE_INT, 1);
-                range.get("max", Kind.POSITIVE_INT, 1);
-                problems.add(f.at("workers"), "{min, max} needs elastic membership, which is not available yet; "
-                        + "give a fixed number of workers");
+                elastic = true;
+                min = range.get("min", Kind.POSITIVE_INT);
+                workers = range.get("max", Kind.POSITIVE_INT);
+                if (min > workers) {
+                    problems.add(f.at("workers"), "min " + min + " is more than max " + workers);
+                    min = workers;
+                }
             } else {
                 workers = f.get("workers", Kind.POSITIVE_INT, 1);
+                min = workers;
             }
-        }
-        if (batch % workers != 0) {
-            problems.add(f.at("workers"), workers + " workers cannot split train.batch_size " + batch
-                    + " evenly (each takes an equal slice of every global batch); use a batch size that is a "
-                    + "multiple of " + workers);
         }
         JobSpec.BatchNormPolicy batchNorm = "sync".equals(f.get("batch_norm", BATCH_NORM_POLICY, "local"))
                 ? JobSpec.BatchNormPolicy.SYNC : JobSpec.BatchNormPolicy.LOCAL;
-        return new JobSpec.Distributed(workers, f.get("max_restarts", Kind.NON_NEGATIVE_INT, d.maxRestarts()),
+        if (!elastic && batch % workers != 0) {
+            problems.add(f.at("workers"), workers + " workers cannot split train.batch_size " + batch
+                    + " evenly (each takes an equal slice of every global batch); use a batch size that is a "
+                    + "multiple of " + workers + ", or workers: {min, max} (a batch that does not divide is then "
+                    + "trained in micro-batches)");
+        }
+        if (elastic && workers > batch) {
+            problems.add(f.at("workers"), "max " + workers + " workers cannot share train.batch_size " + batch
+                    + " (each needs at least one example of every global batch)");
+        }
+        if (elastic && batchNorm == JobSpec.BatchNormPolicy.SYNC) {
+            for (int n = min; n <= workers; n++) {
+                if (batch % n != 0) {
+                    problems.add(f.at("batch_norm"), "'sync' needs train.batch_size " + batch + " to divide over "
+                            + "every world size the job may have (workers {min: " + min + ", max: " + workers + "}), "
+                            + "but " + n + " workers do not divide it: every worker must normalise the same number "
+                            + "of micro-batches per step");
+                    break;
+                }
+            }
+        }
+        return new JobSpec.Distributed(workers, min, elastic,
+                f.get("max_restarts", Kind.NON_NEGATIVE_INT, d.maxRestarts()),
                 f.get("replica_check_every_steps", Kind.NON_NEGATIVE_LONG, d.replicaCheckEverySteps()),
-                f.get("bucket_bytes", Kind.POSITIVE_LONG, d.bucketBytes()), batchNorm);
+                f.get("bucket_bytes", Kind.POSITIVE_LONG, d.bucketBytes()), batchNorm,
+                f.get("rendezvous_seconds", Kind.NON_NEGATIVE_LONG, d.rendezvousSeconds()),
+                f.get("below_min_seconds", Kind.POSITIVE_LONG, d.belowMinSeconds()));
     }
 
     /** Fills in a layer model's input: the only feature that is not a label. */

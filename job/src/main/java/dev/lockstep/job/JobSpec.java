@@ -40,15 +40,37 @@ public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec op
     public record Checkpoints(Path dir, long everySteps, long everySeconds, int keep) {}
 
     /**
-     * How the job trains across workers. {@code workers} is the fixed world size; {@code maxRestarts} how
-     * often a job whose worker died restarts every worker from the newest checkpoint; every
-     * {@code replicaCheckEverySteps} steps (0: never) the replicas compare checksums of every tensor;
-     * the all-reduce fuses gradients into buckets of at most {@code bucketBytes}; {@code batchNorm} is the
-     * batch-normalization policy across replicas.
+     * How the job trains across workers. {@code workers} is the world size the job starts with: a fixed
+     * number, or with {@code elastic} membership the most workers it takes, going on with as few as
+     * {@code minWorkers} (a worker that dies is dropped and the survivors continue from memory; one that
+     * joins is taken in). An elastic job waits up to {@code rendezvousSeconds} after its minimum has
+     * registered for the rest, and below its minimum up to {@code belowMinSeconds} before it fails.
+     * {@code maxRestarts} is how often a job whose worker died restarts every worker from the newest
+     * checkpoint; every {@code replicaCheckEverySteps} steps (0: never) the replicas compare checksums of
+     * every tensor; the all-reduce fuses gradients into buckets of at most {@code bucketBytes};
+     * {@code batchNorm} is the batch-normalization policy across replicas.
      */
-    public record Distributed(int workers, int maxRestarts, long replicaCheckEverySteps, long bucketBytes,
-                              BatchNormPolicy batchNorm) {
-        public static final Distributed SINGLE = new Distributed(1, 0, 100, 4L << 20, BatchNormPolicy.LOCAL);
+    public record Distributed(int workers, int minWorkers, boolean elastic, int maxRestarts,
+                              long replicaCheckEverySteps, long bucketBytes, BatchNormPolicy batchNorm,
+                              long rendezvousSeconds, long belowMinSeconds) {
+        public static final Distributed SINGLE = new Distributed(1, 1, false, 0, 100, 4L << 20, BatchNormPolicy.LOCAL,
+                10, 60);
+
+        public Distributed {
+            if (minWorkers < 1 || minWorkers > workers) {
+                throw new IllegalArgumentException("minWorkers must be in [1, " + workers + "], got " + minWorkers);
+            }
+            if (!elastic && minWorkers != workers) {
+                throw new IllegalArgumentException("a fixed world of " + workers + " has no minimum of its own");
+            }
+        }
+
+        /** A fixed world of {@code n} workers with these settings. */
+        public static Distributed fixed(int n, int maxRestarts, long replicaCheckEverySteps, long bucketBytes,
+                                        BatchNormPolicy batchNorm) {
+            return new Distributed(n, n, false, maxRestarts, replicaCheckEverySteps, bucketBytes, batchNorm,
+                    SINGLE.rendezvousSeconds(), SINGLE.belowMinSeconds());
+        }
     }
 
     /**

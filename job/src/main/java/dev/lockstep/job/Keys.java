@@ -70,7 +70,8 @@ final class Keys {
             "tfrecord", List.of("files", "features", "skip_corrupt"),
             "tfrecord_feature", List.of("type", "shape"),
             "checkpoints", List.of("dir", "every_steps", "every_seconds", "keep"),
-            "distributed", List.of("workers", "max_restarts", "replica_check_every_steps", "bucket_bytes", "batch_norm"),
+            "distributed", List.of("workers", "max_restarts", "replica_check_every_steps", "bucket_bytes", "batch_norm",
+                    "rendezvous_seconds", "below_min_seconds"),
             "workers_range", List.of("min", "max"));
 
     static List<String> of(String def) {

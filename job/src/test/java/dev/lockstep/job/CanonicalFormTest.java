@@ -109,8 +109,9 @@ class CanonicalFormTest {
                 "\"gradients\": {\"micro_batches\": 1, \"transforms\": []}", "\"prefetch\": 2", "\"shuffle_buffer\": 0",
                 "\"checkpoints\": {\"dir\": \"/work/jobs/runs/test\", \"every_seconds\": 600, \"every_steps\": 1000, \"keep\": 5}",
                 "\"seed\": 1", "\"device\": \"cpu\"", "\"log_every_steps\": 100",
-                "\"distributed\": {\"batch_norm\": \"local\", \"bucket_bytes\": 4194304, \"max_restarts\": 0, "
-                        + "\"replica_check_every_steps\": 100, \"workers\": 1}", "\"input\": \"x\"",
+                "\"distributed\": {\"batch_norm\": \"local\", \"below_min_seconds\": 60, \"bucket_bytes\": 4194304, "
+                        + "\"max_restarts\": 0, \"rendezvous_seconds\": 10, \"replica_check_every_steps\": 100, "
+                        + "\"workers\": 1}", "\"input\": \"x\"",
                 "{\"dense\": {\"activation\": \"linear\", \"name\": \"dense_1\", \"units\": 3, \"use_bias\": true}}",
                 "\"blobs\": {\"classes\": 3, \"count\": 64, \"dim\": 4, \"seed\": 1, \"split\": [1, 0], \"spread\": 1.0}",
                 "\"head\": {\"classification\": {\"classes\": 3, \"label\": \"label\", \"top_k\": 1}}")) {
@@ -287,6 +288,14 @@ class CanonicalFormTest {
                         "checkpoints: {dir: runs/test}\ndistributed: {bucket_bytes: 1024}"},
                 new String[] {"checkpoints: {dir: runs/test}",
                         "checkpoints: {dir: runs/test}\ndistributed: {batch_norm: sync}"},
+                new String[] {"checkpoints: {dir: runs/test}",
+                        "checkpoints: {dir: runs/test}\ndistributed: {workers: {min: 2, max: 2}}"},
+                new String[] {"checkpoints: {dir: runs/test}",
+                        "checkpoints: {dir: runs/test}\ndistributed: {workers: {min: 1, max: 2}}"},
+                new String[] {"checkpoints: {dir: runs/test}",
+                        "checkpoints: {dir: runs/test}\ndistributed: {rendezvous_seconds: 3}"},
+                new String[] {"checkpoints: {dir: runs/test}",
+                        "checkpoints: {dir: runs/test}\ndistributed: {below_min_seconds: 3}"},
                 new String[] {"checkpoints: {dir: runs/test}",
                         "checkpoints: {dir: runs/test}\nregularization: {kernels: {l2_sum_of_squares: 0.1}}"},
                 new String[] {"checkpoints: {dir: runs/test}",

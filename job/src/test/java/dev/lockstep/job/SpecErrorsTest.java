@@ -185,19 +185,33 @@ class SpecErrorsTest {
     void distributedSettingsAreReadWithDefaults() {
         JobSpec.Distributed d = JobSpec.parse(GOOD + "distributed: {workers: 4, max_restarts: 2, "
                 + "replica_check_every_steps: 10, bucket_bytes: 65536, batch_norm: local}\n", Path.of("/tmp")).distributed();
-        assertEquals(new JobSpec.Distributed(4, 2, 10, 65536, JobSpec.BatchNormPolicy.LOCAL), d);
+        assertEquals(JobSpec.Distributed.fixed(4, 2, 10, 65536, JobSpec.BatchNormPolicy.LOCAL), d);
+        JobSpec.Distributed e = JobSpec.parse(GOOD + "distributed: {workers: {min: 2, max: 3}, rendezvous_seconds: 4, "
+                + "below_min_seconds: 30}\n", Path.of("/tmp")).distributed();
+        assertEquals(new JobSpec.Distributed(3, 2, true, 0, 100, 4L << 20, JobSpec.BatchNormPolicy.LOCAL, 4, 30), e);
         assertEquals(JobSpec.Distributed.SINGLE, JobSpec.parse(GOOD, Path.of("/tmp")).distributed());
         assertEquals(JobSpec.BatchNormPolicy.SYNC, JobSpec.parse(GOOD + "distributed: {batch_norm: sync}\n",
                 Path.of("/tmp")).distributed().batchNorm());
     }
 
     @Test
-    void workersMustSplitTheBatchAndElasticSettingsAreRefusedByName() {
+    void aFixedWorldMustSplitTheBatchAndElasticBoundsAreChecked() {
         assertHas(problems(GOOD + "distributed: {workers: 3}\n"), "distributed.workers: 3 workers cannot split "
                 + "train.batch_size 8 evenly (each takes an equal slice of every global batch); use a batch size "
-                + "that is a multiple of 3");
-        assertHas(problems(GOOD + "distributed: {workers: {min: 2, max: 4}}\n"), "distributed.workers: {min, max} "
-                + "needs elastic membership, which is not available yet; give a fixed number of workers");
+                + "that is a multiple of 3, or workers: {min, max} (a batch that does not divide is then trained in "
+                + "micro-batches)");
+        assertEquals(3, JobSpec.parse(GOOD + "distributed: {workers: {min: 2, max: 3}}\n", Path.of("/tmp"))
+                .distributed().workers(), "an elastic world need not divide the batch (it trains in micro-batches)");
+        assertHas(problems(GOOD + "distributed: {workers: {min: 4, max: 2}}\n"), "distributed.workers: min 4 is more "
+                + "than max 2");
+        assertHas(problems(GOOD + "distributed: {workers: {min: 2, max: 9}}\n"), "distributed.workers: max 9 workers "
+                + "cannot share train.batch_size 8 (each needs at least one example of every global batch)");
+        assertHas(problems(GOOD + "distributed: {workers: {min: 2, max: 3}, batch_norm: sync}\n"),
+                "distributed.batch_norm: 'sync' needs train.batch_size 8 to divide over every world size the job may "
+                + "have (workers {min: 2, max: 3}), but 3 workers do not divide it: every worker must normalise the same "
+                + "number of micro-batches per step");
+        assertHas(problems(GOOD + "distributed: {workers: {min: 2}}\n"), "distributed.workers.max: required (a "
+                + "positive integer)");
         assertHas(problems(GOOD + "distributed: {batch_norm: lcoal}\n"), "distributed.batch_norm: expected one of "
                 + "local, sync, got \"lcoal\" (did you mean 'local'?)");
         assertHas(problems(GOOD + "distributed: {workers: 0}\n"), "distributed.workers: expected a positive integer, got 0");
