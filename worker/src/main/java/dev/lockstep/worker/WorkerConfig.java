@@ -5,6 +5,7 @@ import dev.lockstep.collective.GrpcTransportSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a worker process is configured with (read from flags by cli/, never from the environment here).
@@ -21,10 +22,12 @@ import java.util.Optional;
  * @param transport the gRPC transport's settings
  * @param version this worker's Lockstep version, which the coordinator compares with its own
  * @param maxAttempts attempts of one job this process makes (a restart is a new attempt)
+ * @param rank the rank to ask for at every registration (a pod of an indexed job keeps its index's rank);
+ *     empty: the next free one
  */
 public record WorkerConfig(String coordinator, String job, String listenHost, Optional<String> device, Duration joinTimeout,
                            Duration ringTimeout, Duration rpcTimeout, CollectiveOptions collective,
-                           GrpcTransportSettings transport, String version, int maxAttempts) {
+                           GrpcTransportSettings transport, String version, int maxAttempts, OptionalInt rank) {
     public WorkerConfig {
         Objects.requireNonNull(coordinator, "coordinator");
         Objects.requireNonNull(job, "job");
@@ -38,6 +41,10 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
                 throw new IllegalArgumentException("worker timeouts must be positive, got " + d);
             }
         }
+        Objects.requireNonNull(rank, "rank");
+        if (rank.isPresent() && rank.getAsInt() < 0) {
+            throw new IllegalArgumentException("rank must be >= 0, got " + rank.getAsInt());
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         }
@@ -48,7 +55,7 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
         return new WorkerConfig(coordinator, "", "127.0.0.1", Optional.empty(), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), Duration.ofSeconds(10), CollectiveOptions.defaults()
                         .withStepTimeout(DEFAULT_PEER_TIMEOUT),
-                GrpcTransportSettings.defaults(), version, 100);
+                GrpcTransportSettings.defaults(), version, 100, OptionalInt.empty());
     }
 
     /**
@@ -60,26 +67,31 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
 
     public WorkerConfig withJob(String j) {
         return new WorkerConfig(coordinator, j, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
-                transport, version, maxAttempts);
+                transport, version, maxAttempts, rank);
     }
 
     public WorkerConfig withDevice(Optional<String> d) {
         return new WorkerConfig(coordinator, job, listenHost, d, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, rank);
     }
 
     public WorkerConfig withListenHost(String host) {
         return new WorkerConfig(coordinator, job, host, device, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, rank);
     }
 
     public WorkerConfig withJoinTimeout(Duration d) {
         return new WorkerConfig(coordinator, job, listenHost, device, d, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts);
+                version, maxAttempts, rank);
     }
 
     public WorkerConfig withCollective(CollectiveOptions c) {
         return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, c, transport,
-                version, maxAttempts);
+                version, maxAttempts, rank);
+    }
+
+    public WorkerConfig withRank(OptionalInt r) {
+        return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
+                transport, version, maxAttempts, r);
     }
 }
