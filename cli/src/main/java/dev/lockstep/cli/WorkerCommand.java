@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,8 +51,16 @@ final class WorkerCommand implements Callable<Integer> {
             description = "How long to wait for a job that waits for workers (default ${DEFAULT-VALUE}).")
     long joinTimeoutSeconds;
 
+    @Option(names = "--rank", paramLabel = "R", description = "Ask for this rank at every registration (default: "
+            + "the next free one). A pod of a Kubernetes indexed job passes its index's rank, so a replaced pod "
+            + "takes its predecessor's place.")
+    Integer rank;
+
     @Mixin
     MetricsOptions metricsOptions;
+
+    @Mixin
+    HealthOptions healthOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -66,17 +75,30 @@ final class WorkerCommand implements Callable<Integer> {
         if (joinTimeoutSeconds < 1) {
             throw new UsageProblem("--join-timeout: expected a positive number of seconds, got " + joinTimeoutSeconds);
         }
+        if (rank != null && rank < 0) {
+            throw new UsageProblem("--rank: expected 0 or more, got " + rank);
+        }
         metricsOptions.check();
+        healthOptions.check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
-                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds));
+                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
+                .withRank(rank == null ? OptionalInt.empty() : OptionalInt.of(rank));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;
         List<TrainingMetrics> metrics = new ArrayList<>();
+        HealthServer health = healthOptions.start(out);
         if (metricsOptions.enabled()) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
+            try {
+                server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
+            } catch (RuntimeException e) {
+                if (health != null) {
+                    health.close();
+                }
+                throw e;
+            }
             out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsOptions.host, server.port());
         }
         PrometheusMeterRegistry reg = registry;
@@ -131,6 +153,9 @@ final class WorkerCommand implements Callable<Integer> {
             metrics.forEach(TrainingMetrics::close);
             if (server != null) {
                 server.close();
+            }
+            if (health != null) {
+                health.close();
             }
         }
     }

@@ -21,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerProcesses implements AutoCloseable {
     private final List<String> command;
+    private final java.util.function.IntFunction<List<String>> slotArgs;
     private final Path logDir;
     private final List<Process> processes = new ArrayList<>();
+    /** The worker slot (0..n-1) each process fills: a replacement takes its predecessor's slot and its flags. */
+    private final List<Integer> slots = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final int maxReplacements;
     private int replacements;
 
-    private WorkerProcesses(List<String> command, Path logDir, int maxReplacements) {
+    private WorkerProcesses(List<String> command, java.util.function.IntFunction<List<String>> slotArgs, Path logDir,
+                            int maxReplacements) {
         this.command = command;
+        this.slotArgs = slotArgs;
         this.logDir = logDir;
         this.maxReplacements = maxReplacements;
     }
@@ -36,6 +41,12 @@ final class WorkerProcesses implements AutoCloseable {
     /** Starts {@code n} workers of the coordinator at {@code coordinator}; their logs go to {@code logDir}. */
     static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
                                  int maxReplacements) {
+        return start(n, coordinator, jobId, device, logDir, maxReplacements, slot -> List.of());
+    }
+
+    /** As above; worker slot {@code i} (and any replacement of it) also gets the flags {@code slotArgs(i)}. */
+    static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
+                                 int maxReplacements, java.util.function.IntFunction<List<String>> slotArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -56,11 +67,11 @@ final class WorkerProcesses implements AutoCloseable {
             cmd.add("--device");
             cmd.add(d);
         });
-        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), logDir, maxReplacements);
+        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), slotArgs, logDir, maxReplacements);
         try {
             Files.createDirectories(logDir);
             for (int i = 0; i < n; i++) {
-                w.spawn();
+                w.spawn(i);
             }
         } catch (IOException | RuntimeException e) {
             w.close();
@@ -70,12 +81,15 @@ final class WorkerProcesses implements AutoCloseable {
         return w;
     }
 
-    private void spawn() throws IOException {
+    private void spawn(int slot) throws IOException {
         Path log = logDir.resolve("worker-" + processes.size() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> full = new ArrayList<>(command);
+        full.addAll(slotArgs.apply(slot));
+        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
         processes.add(pb.start());
+        slots.add(slot);
         logs.add(log);
     }
 
@@ -103,7 +117,7 @@ final class WorkerProcesses implements AutoCloseable {
                 replaced.add(i);
                 replacements++;
                 try {
-                    spawn();
+                    spawn(slots.get(i));
                 } catch (IOException e) {
                     throw new UncheckedIOException("restarting a worker process: " + e.getMessage(), e);
                 }
