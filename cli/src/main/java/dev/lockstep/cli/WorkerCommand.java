@@ -40,7 +40,8 @@ final class WorkerCommand implements Callable<Integer> {
             + "waits for workers).")
     String job;
 
-    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda).")
+    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda; empty: "
+            + "the job's).")
     String device;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the collective server binds and "
@@ -83,7 +84,7 @@ final class WorkerCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
-                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
+                .withDevice(Optional.ofNullable(device).filter(d -> !d.isBlank())).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
                 .withRank(rank == null ? OptionalInt.empty() : OptionalInt.of(rank));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;
