@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.representer.Representer;
 /**
  * Kubernetes objects as plain maps and lists: read from the manifests packaged with the CLI, merged the way
  * kustomize merges a strategic-merge patch (maps key by key; lists of named items, such as containers and
- * env, item by name; any other list replaced), and written back as YAML documents.
+ * env, item by name, the patch's items first; any other list replaced), and written back as YAML documents.
  */
 final class Yamls {
     private Yamls() {}
@@ -70,17 +70,15 @@ final class Yamls {
             return out;
         }
         if (base instanceof List<?> b && patch instanceof List<?> p && named(b) && named(p)) {
+            // kustomize's order: the patch's items (merged with the base's of the same name), then the rest
+            List<Object> rest = new ArrayList<>();
+            b.forEach(item -> rest.add(copyOf(item)));
             List<Object> out = new ArrayList<>();
-            b.forEach(item -> out.add(copyOf(item)));
             for (Object item : p) {
-                Object name = ((Map<?, ?>) item).get("name");
-                int i = indexOf(out, name);
-                if (i >= 0) {
-                    out.set(i, merge(out.get(i), item));
-                } else {
-                    out.add(copyOf(item));
-                }
+                int i = indexOf(rest, ((Map<?, ?>) item).get("name"));
+                out.add(i >= 0 ? merge(rest.remove(i), item) : copyOf(item));
             }
+            out.addAll(rest);
             return out;
         }
         return copyOf(patch);
