@@ -30,8 +30,8 @@ import sun.misc.SignalHandler;
         footer = {"", "Runs until SIGINT (Ctrl-C) or SIGTERM, then closes the server (open `logs -f` streams end, "
                 + "workers see it unavailable) and exits with 130 after SIGINT or 143 after SIGTERM.",
                 "With --job JOB.yaml it serves that one job (submitted at start, or found in --state-dir after a "
-                        + "restart), prints its progress like `lockstep submit` and exits with its outcome: 0 the job "
-                        + "succeeded, 1 it failed or was cancelled. This is how index 0 of a Kubernetes indexed job runs.",
+                        + "restart), prints its progress like `lockstep submit` and, 5 s after the job ended (so that its workers "
+                        + "learn the outcome), exits with it: 0 the job succeeded, 1 it failed or was cancelled. This is how index 0 of a Kubernetes indexed job runs.",
                 "Exit codes: 1 the state directory cannot be read; 2 a flag or the --job spec is wrong or the port is taken."})
 final class CoordinatorCommand implements Callable<Integer> {
     @Spec
@@ -70,6 +70,9 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     HealthOptions healthOptions;
+
+    /** How long a coordinator with --job keeps serving after its job ended, so that its workers learn the outcome. */
+    static final long LINGER_SECONDS = 5;
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int exitCode;
@@ -137,8 +140,12 @@ final class CoordinatorCommand implements Callable<Integer> {
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 // serving; the gRPC and ticker threads do the work
                 if (job != null && job.outcome().isPresent()) {
-                    err.flush();
-                    return job.outcome().get();
+                    // The workers ask for the outcome right after their last commit: answer them before leaving.
+                    if (!stop.await(LINGER_SECONDS, TimeUnit.SECONDS)) {
+                        err.flush();
+                        return job.outcome().get();
+                    }
+                    break;
                 }
             }
         } finally {

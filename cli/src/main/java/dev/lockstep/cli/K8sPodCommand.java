@@ -52,6 +52,10 @@ final class K8sPodCommand implements Callable<Integer> {
             description = "The job's checkpoints, on the shared volume every pod mounts.")
     Path modelDir;
 
+    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "Where the coordinator, "
+            + "metrics and health servers listen (default ${DEFAULT-VALUE}: every interface of the pod).")
+    String bind;
+
     @Option(names = "--device", defaultValue = "", description = "The workers' device (empty: the spec's).")
     String device;
 
@@ -95,15 +99,15 @@ final class K8sPodCommand implements Callable<Integer> {
     }
 
     private List<String> coordinatorArgs(int n) {
-        return new ArrayList<>(List.of("coordinator", "--host=0.0.0.0", "--port=" + port, "--state-dir=" + stateDir,
+        return new ArrayList<>(List.of("coordinator", "--host=" + bind, "--port=" + port, "--state-dir=" + stateDir,
                 "--job=" + job, "--workers=" + n, "--model-dir=" + modelDir, "--metrics-port=" + metricsPort,
-                "--health-port=" + healthPort, "--health-host=0.0.0.0"));
+                "--health-port=" + healthPort, "--health-host=" + bind));
     }
 
     private List<String> workerArgs(int rank) {
         return new ArrayList<>(List.of("worker", "--coordinator=" + coordinator, "--rank=" + rank, "--host=" + host,
                 "--device=" + device, "--join-timeout=" + joinTimeout, "--metrics-port=" + metricsPort,
-                "--metrics-host=0.0.0.0", "--health-port=" + healthPort, "--health-host=0.0.0.0"));
+                "--metrics-host=" + bind, "--health-port=" + healthPort, "--health-host=" + bind));
     }
 
     private static int number(String flag, String value, String what) {
