@@ -32,7 +32,10 @@ import sun.misc.SignalHandler;
                 + "coordinator in --state-dir."},
         footer = {"", "Runs until SIGINT (Ctrl-C) or SIGTERM, then closes the server (open `logs -f` streams end, "
                 + "workers see it unavailable) and exits with 130 after SIGINT or 143 after SIGTERM.",
-                "Exit codes: 1 the state directory cannot be read; 2 a flag is wrong or the port is taken."})
+                "With --job JOB.yaml it serves that one job (submitted at start, or found in --state-dir after a "
+                        + "restart), prints its progress like `lockstep submit` and, 5 s after the job ended (so that its workers "
+                        + "learn the outcome), exits with it: 0 the job succeeded, 1 it failed or was cancelled. This is how index 0 of a Kubernetes indexed job runs.",
+                "Exit codes: 1 the state directory cannot be read; 2 a flag or the --job spec is wrong or the port is taken."})
 final class CoordinatorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -66,6 +69,24 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     TokenOptions token;
 
+    @Option(names = "--job", paramLabel = "JOB.yaml", description = "Serve this one job and exit with its outcome "
+            + "(see above).")
+    Path jobFile;
+
+    @Option(names = "--workers", paramLabel = "N", description = "With --job: the job's world size (default: the "
+            + "spec's distributed.workers).")
+    Integer workers;
+
+    @Option(names = "--model-dir", paramLabel = "DIR", description = "With --job: write the job's checkpoints here "
+            + "instead of the spec's checkpoints.dir (a volume every worker mounts).")
+    Path modelDir;
+
+    @picocli.CommandLine.Mixin
+    HealthOptions healthOptions;
+
+    /** How long a coordinator with --job keeps serving after its job ended, so that its workers learn the outcome. */
+    static final long LINGER_SECONDS = 5;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile int exitCode;
 
@@ -82,6 +103,15 @@ final class CoordinatorCommand implements Callable<Integer> {
         if (metricsPort != null) {
             MetricsServer.checkPort(metricsPort);
         }
+        healthOptions.check();
+        if (jobFile == null && (workers != null || modelDir != null)) {
+            throw new UsageProblem((workers != null ? "--workers" : "--model-dir") + " needs --job");
+        }
+        if (workers != null && workers < 1) {
+            throw new UsageProblem("--workers: expected a positive number of workers, got " + workers);
+        }
+        dev.lockstep.job.JobSpec served = jobFile == null ? null
+                : ServedJob.load(jobFile, java.util.Optional.ofNullable(modelDir));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         TlsSettings tlsSettings = tls.server(tlsClientAuth, err);
@@ -107,11 +137,14 @@ final class CoordinatorCommand implements Callable<Integer> {
                     + "not local: choose another --port (0 picks a free one) or --host");
         }
         MetricsServer metrics = null;
+        HealthServer health = null;
+        JobThread job = null;
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
         try {
             if (registry != null) {
                 metrics = new MetricsServer(registry, host, metricsPort);
             }
+            health = healthOptions.start(out);
             out.println("coordinator listening on " + server.address() + " (state in " + stateDir.toAbsolutePath() + "; "
                     + tlsSettings.describe() + (adminToken.isPresent() ? ", token required" : ", no token") + ")");
             if (metrics != null) {
@@ -126,14 +159,31 @@ final class CoordinatorCommand implements Callable<Integer> {
                     // not available here: that signal keeps its default behaviour
                 }
             }
+            if (served != null) {
+                job = new JobThread(server, served, jobFile, workers, tlsSettings, adminToken, out, err);
+            }
             while (!stop.await(1, TimeUnit.SECONDS)) {
                 // serving; the gRPC and ticker threads do the work
+                if (job != null && job.outcome().isPresent()) {
+                    // The workers ask for the outcome right after their last commit: answer them before leaving.
+                    if (!stop.await(LINGER_SECONDS, TimeUnit.SECONDS)) {
+                        err.flush();
+                        return job.outcome().get();
+                    }
+                    break;
+                }
             }
         } finally {
             previous.forEach(Signal::handle);
+            if (job != null) {
+                job.close();
+            }
             server.close();
             if (metrics != null) {
                 metrics.close();
+            }
+            if (health != null) {
+                health.close();
             }
         }
         err.println("lockstep: coordinator on " + host + ":" + server.port() + " stopped");
@@ -143,6 +193,50 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    /**
+     * The {@code --job}: submitted (or found in the state directory) and followed over the server's own
+     * address on a daemon thread, whose outcome ends the command.
+     */
+    private static final class JobThread implements AutoCloseable {
+        private final CoordinatorClient client;
+        private final Thread thread;
+        private volatile Integer outcome;
+
+        /** Follows over the server's own TLS with its admin token: its certificate must name the address. */
+        JobThread(CoordinatorServer server, dev.lockstep.job.JobSpec spec, Path file, Integer workers,
+                  TlsSettings tls, Optional<Secret> token, PrintWriter out, PrintWriter err) {
+            int n = workers != null ? workers : spec.distributed().workers();
+            String id;
+            try {
+                id = ServedJob.submitOrResume(server.coordinator(), spec, file.toAbsolutePath().getParent(), n, out);
+            } catch (dev.lockstep.coordinator.CoordinatorException e) {
+                throw new UsageProblem("--job " + file + ": " + e.getMessage());
+            }
+            boolean wildcard = server.host().equals("0.0.0.0") || server.host().equals("::");
+            client = CoordinatorClient.connect(wildcard ? "127.0.0.1:" + server.port() : server.address(), tls, token);
+            thread = Thread.ofPlatform().daemon().name("lockstep-coordinator-job").start(() -> {
+                int code;
+                try {
+                    code = client.follow(id, out, err, false);
+                } catch (RuntimeException e) {
+                    err.println("lockstep: coordinator: following job " + id + ": " + e.getMessage());
+                    code = Lockstep.RUNTIME_FAILURE;
+                }
+                out.flush();
+                outcome = code;
+            });
+        }
+
+        java.util.Optional<Integer> outcome() {
+            return java.util.Optional.ofNullable(outcome);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 
     /** What a signal does (and what a test calls): stop serving and exit with 128 + {@code number}. */

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -66,6 +67,11 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     TokenOptions token;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics on 127.0.0.1: "
+            + "the coordinator's at PORT, worker i's at PORT+1+i (0: every process picks a free port and prints it, "
+            + "the workers in their logs; off by default).")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
         NettyLeakDetection.offUnlessAsked();
@@ -73,6 +79,9 @@ final class LocalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (workers != null && workers < 1) {
             throw new UsageProblem("--workers: expected a positive number of worker processes, got " + workers);
+        }
+        if (metricsPort != null) {
+            MetricsServer.checkPort(metricsPort);
         }
         if (heartbeatSeconds < 1) {
             throw new UsageProblem("--heartbeat-timeout: expected a positive number of seconds, got " + heartbeatSeconds);
@@ -87,6 +96,10 @@ final class LocalCommand implements Callable<Integer> {
         int n = workers != null ? workers : parsed.distributed().workers();
         // Every check `train` makes, for this world size, before any process starts.
         JobBuilder.build(parsed, new Replica(0, n));
+        if (metricsPort != null && metricsPort > 0 && metricsPort + n > MetricsServer.MAX_PORT) {
+            throw new UsageProblem("--metrics-port " + metricsPort + ": the " + n + " workers need ports up to "
+                    + (metricsPort + n) + ", past " + MetricsServer.MAX_PORT);
+        }
         Path dir = stateDir != null ? stateDir : Files.createTempDirectory("lockstep-local-");
         TlsSettings tlsSettings = noTls ? TlsSettings.off() : tlsSettings(dir, err);
         // The submitter's token (this process's) and the job's worker token, which only the workers get.
@@ -97,14 +110,25 @@ final class LocalCommand implements Callable<Integer> {
         Coordinator coordinator = Coordinator.open(dir.resolve("coordinator"),
                 CoordinatorConfig.of(Lockstep.VERSION).withHeartbeatDeadline(Duration.ofSeconds(heartbeatSeconds)),
                 Clock.systemUTC());
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = metricsPort == null ? null
+                : new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         try (GracefulStop stop = GracefulStop.install(err);
-             CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null, security)) {
+             CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, registry, security);
+             MetricsServer metrics = registry == null ? null : new MetricsServer(registry, "127.0.0.1", metricsPort)) {
+            if (metrics != null) {
+                out.printf(Locale.ROOT, "metrics at http://127.0.0.1:%d/metrics (coordinator); workers %s%n",
+                        metrics.port(), metricsPort == 0 ? "print theirs in their logs"
+                                : "at ports " + (metricsPort + 1) + " to " + (metricsPort + n));
+            }
             SubmitResponse submitted = coordinator.submit(SubmitRequest.newBuilder()
                     .setSpecYaml(Files.readString(job)).setBaseDir(job.toAbsolutePath().getParent().toString())
                     .setWorldSize(n).setWorkerTokenSha256(workerToken.map(Secret::sha256).orElse("")).build());
             String jobId = submitted.getJobId();
             try (WorkerProcesses procs = WorkerProcesses.start(n, server.address(), jobId, Optional.ofNullable(device),
-                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n, tlsSettings, workerToken);
+                    dir.resolve("logs"), parsed.distributed().maxRestarts() * n, tlsSettings, workerToken,
+                    slot -> metricsPort == null ? List.of()
+                            : List.of("--metrics-port", Integer.toString(metricsPort == 0 ? 0 : metricsPort + 1 + slot)));
                  CoordinatorClient client = CoordinatorClient.connect(server.address(), tlsSettings, adminToken);
                  Supervisor supervisor = new Supervisor(coordinator, jobId, procs, stop)) {
                 out.printf(Locale.ROOT, "job %s: coordinator at %s, %d workers (pids %s), logs in %s%n", jobId,

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
                 InspectCommand.class, ValidateCommand.class, LocalCommand.class, CoordinatorCommand.class,
                 WorkerCommand.class, SubmitCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class,
-                ListCommand.class, AutoComplete.GenerateCompletion.class})
+                ListCommand.class, K8sCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Lockstep {
     /** The version workers report when they register; the coordinator accepts only its own. */
     public static final String VERSION = "0.1.0";

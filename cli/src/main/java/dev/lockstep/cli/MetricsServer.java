@@ -50,8 +50,13 @@ final class MetricsServer implements AutoCloseable {
 
     /** Fails unless {@code port} is a TCP port or 0 (any free port); checked before the job is built. */
     static void checkPort(int port) {
+        checkPort(port, "--metrics-port");
+    }
+
+    /** As {@link #checkPort(int)}, naming {@code flag}. */
+    static void checkPort(int port, String flag) {
         if (port < 0 || port > MAX_PORT) {
-            throw new UsageProblem("--metrics-port " + port + " is out of range: use 1 to " + MAX_PORT
+            throw new UsageProblem(flag + " " + port + " is out of range: use 1 to " + MAX_PORT
                     + ", or 0 for any free port");
         }
     }

@@ -113,7 +113,8 @@ final class TrainingMetrics implements Listener, AutoCloseable {
         Timer duration = Timer.builder("lockstep.allreduce.duration")
                 .description("Wall time of one step's all-reduce on this rank, waiting for peers included")
                 .register(registry);
-        gauge(registry, "lockstep.allreduce.bus.bandwidth", gauges.busBandwidth,
+        // Named with its unit, as README and the dashboard know it (the gauge helper sets no base unit).
+        gauge(registry, "lockstep.allreduce.bus.bandwidth.bytes.per.second", gauges.busBandwidth,
                 "Bus bandwidth of the last step's all-reduce in bytes per second: bytes / time x 2(N-1)/N");
         this.allReduce = e -> {
             long b = stats.lastBytes();

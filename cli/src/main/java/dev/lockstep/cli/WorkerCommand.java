@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -42,7 +43,8 @@ final class WorkerCommand implements Callable<Integer> {
             + "waits for workers).")
     String job;
 
-    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda).")
+    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda; empty: "
+            + "the job's).")
     String device;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the collective server binds and "
@@ -52,6 +54,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--join-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long to wait for a job that waits for workers (default ${DEFAULT-VALUE}).")
     long joinTimeoutSeconds;
+
+    @Option(names = "--rank", paramLabel = "R", description = "Ask for this rank at every registration (default: "
+            + "the next free one). A pod of a Kubernetes indexed job passes its index's rank, so a replaced pod "
+            + "takes its predecessor's place.")
+    Integer rank;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -92,6 +99,9 @@ final class WorkerCommand implements Callable<Integer> {
                 settings.serverName(), workerToken.map(Secret::sha256), refusals);
     }
 
+    @Mixin
+    HealthOptions healthOptions;
+
     @Override
     public Integer call() throws Exception {
         NettyLeakDetection.offUnlessAsked();
@@ -105,18 +115,32 @@ final class WorkerCommand implements Callable<Integer> {
         if (joinTimeoutSeconds < 1) {
             throw new UsageProblem("--join-timeout: expected a positive number of seconds, got " + joinTimeoutSeconds);
         }
+        if (rank != null && rank < 0) {
+            throw new UsageProblem("--rank: expected 0 or more, got " + rank);
+        }
         metricsOptions.check();
+        healthOptions.check();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         WorkerConfig config = WorkerConfig.of(coordinator, Lockstep.VERSION).withJob(job == null ? "" : job).withListenHost(host)
-                .withDevice(Optional.ofNullable(device)).withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
+                .withDevice(Optional.ofNullable(device).filter(d -> !d.isBlank()))
+                .withJoinTimeout(Duration.ofSeconds(joinTimeoutSeconds))
+                .withRank(rank == null ? OptionalInt.empty() : OptionalInt.of(rank))
                 .withSecurity(security(err));
         PrometheusMeterRegistry registry = null;
         MetricsServer server = null;
         List<TrainingMetrics> metrics = new ArrayList<>();
+        HealthServer health = healthOptions.start(out);
         if (metricsOptions.enabled()) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
+            try {
+                server = new MetricsServer(registry, metricsOptions.host, metricsOptions.port);
+            } catch (RuntimeException e) {
+                if (health != null) {
+                    health.close();
+                }
+                throw e;
+            }
             out.printf(Locale.ROOT, "metrics at http://%s:%d/metrics%n", metricsOptions.host, server.port());
         }
         PrometheusMeterRegistry reg = registry;
@@ -171,6 +195,9 @@ final class WorkerCommand implements Callable<Integer> {
             metrics.forEach(TrainingMetrics::close);
             if (server != null) {
                 server.close();
+            }
+            if (health != null) {
+                health.close();
             }
         }
     }

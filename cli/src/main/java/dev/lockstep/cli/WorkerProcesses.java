@@ -21,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerProcesses implements AutoCloseable {
     private final List<String> command;
+    private final java.util.function.IntFunction<List<String>> slotArgs;
     private final Path logDir;
     private final List<Process> processes = new ArrayList<>();
+    /** The worker slot (0..n-1) each process fills: a replacement takes its predecessor's slot and its flags. */
+    private final List<Integer> slots = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final int maxReplacements;
     private int replacements;
 
-    private WorkerProcesses(List<String> command, Path logDir, int maxReplacements, Optional<Secret> token) {
+    private WorkerProcesses(List<String> command, java.util.function.IntFunction<List<String>> slotArgs, Path logDir,
+                            int maxReplacements, Optional<Secret> token) {
         this.command = command;
+        this.slotArgs = slotArgs;
         this.logDir = logDir;
         this.maxReplacements = maxReplacements;
         this.token = token;
@@ -46,6 +51,13 @@ final class WorkerProcesses implements AutoCloseable {
      */
     static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
                                  int maxReplacements, TlsSettings tls, Optional<Secret> token) {
+        return start(n, coordinator, jobId, device, logDir, maxReplacements, tls, token, slot -> List.of());
+    }
+
+    /** As above; worker slot {@code i} (and any replacement of it) also gets the flags {@code slotArgs(i)}. */
+    static WorkerProcesses start(int n, String coordinator, String jobId, Optional<String> device, Path logDir,
+                                 int maxReplacements, TlsSettings tls, Optional<Secret> token,
+                                 java.util.function.IntFunction<List<String>> slotArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
@@ -76,11 +88,11 @@ final class WorkerProcesses implements AutoCloseable {
         if (token.isPresent()) {
             cmd.addAll(List.of("--token-env", TOKEN_ENV));
         }
-        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), logDir, maxReplacements, token);
+        WorkerProcesses w = new WorkerProcesses(List.copyOf(cmd), slotArgs, logDir, maxReplacements, token);
         try {
             Files.createDirectories(logDir);
             for (int i = 0; i < n; i++) {
-                w.spawn();
+                w.spawn(i);
             }
         } catch (IOException | RuntimeException e) {
             w.close();
@@ -90,13 +102,16 @@ final class WorkerProcesses implements AutoCloseable {
         return w;
     }
 
-    private void spawn() throws IOException {
+    private void spawn(int slot) throws IOException {
         Path log = logDir.resolve("worker-" + processes.size() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> full = new ArrayList<>(command);
+        full.addAll(slotArgs.apply(slot));
+        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
         token.ifPresentOrElse(t -> pb.environment().put(TOKEN_ENV, t.value()), () -> pb.environment().remove(TOKEN_ENV));
         processes.add(pb.start());
+        slots.add(slot);
         logs.add(log);
     }
 
@@ -124,7 +139,7 @@ final class WorkerProcesses implements AutoCloseable {
                 replaced.add(i);
                 replacements++;
                 try {
-                    spawn();
+                    spawn(slots.get(i));
                 } catch (IOException e) {
                     throw new UncheckedIOException("restarting a worker process: " + e.getMessage(), e);
                 }

@@ -67,6 +67,7 @@ final class Commits {
         member.lastSeen = now;
         if (request.hasTimes()) {
             member.lastStepSeconds = request.getTimes().getTotal();
+            member.lastBusySeconds = request.getTimes().getTotal() - request.getTimes().getAllreduce();
         }
         boolean changed = false;
         if (member.rank == 0) {
@@ -76,6 +77,7 @@ final class Commits {
             if (!request.getCheckpointDir().isEmpty()) {
                 job.checkpointStep = request.getStep();
                 job.checkpointDir = request.getCheckpointDir();
+                job.checkpointAt = now;
                 job.event(now, "checkpoint of step " + request.getStep() + " recorded: " + request.getCheckpointDir());
                 changed = true;
             }

@@ -223,21 +223,36 @@ public final class Coordinator {
         jobs.values().forEach(j -> j.events.closeStreams("the coordinator is shutting down"));
     }
 
-    /** What the metrics show of one job: expected, registered and live workers, and each rank's last step time. */
+    /**
+     * What the metrics show of one job: expected, registered and live workers, each rank's last step time,
+     * the part of it outside the all-reduce and whether it is live, the job's state, and the seconds since
+     * its newest checkpoint (since it first ran while it has none; NaN before that and once it has ended).
+     */
     record Gauges(String jobId, int expected, int registered, int up, long committedStep,
-                  Map<Integer, Double> rankStepSeconds) {}
+                  Map<Integer, Double> rankStepSeconds, Map<Integer, Double> rankBusySeconds, Map<Integer, Boolean> rankUp,
+                  JobState state, double checkpointAgeSeconds) {}
 
     synchronized List<Gauges> gauges() {
-        Instant cutoff = now().minus(config.heartbeatDeadline());
+        Instant now = now();
+        Instant cutoff = now.minus(config.heartbeatDeadline());
         List<Gauges> out = new ArrayList<>();
         for (Job j : jobs.values()) {
             Map<Integer, Double> seconds = new LinkedHashMap<>();
+            Map<Integer, Double> busy = new LinkedHashMap<>();
+            Map<Integer, Boolean> live = new LinkedHashMap<>();
             int up = 0;
             for (Membership.Member m : j.membership.members()) {
                 seconds.put(m.rank, m.lastStepSeconds);
-                up += !j.state.terminal() && !m.lastSeen.isBefore(cutoff) ? 1 : 0;
+                busy.put(m.rank, m.lastBusySeconds);
+                boolean heard = !j.state.terminal() && !m.lastSeen.isBefore(cutoff);
+                live.put(m.rank, heard);
+                up += heard ? 1 : 0;
             }
-            out.add(new Gauges(j.id, j.worldSize, j.membership.registered(), up, j.committedStep, seconds));
+            Instant since = j.checkpointAt != null ? j.checkpointAt : j.firstRunAt;
+            double age = since == null || j.state.terminal() ? Double.NaN
+                    : java.time.Duration.between(since, now).toNanos() / 1e9;
+            out.add(new Gauges(j.id, j.worldSize, j.membership.registered(), up, j.committedStep, seconds, busy, live,
+                    j.state, age));
         }
         return out;
     }

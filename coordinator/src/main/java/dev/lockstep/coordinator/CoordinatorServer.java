@@ -2,7 +2,9 @@ package dev.lockstep.coordinator;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The coordinator process's server: {@link CoordinatorService} over Netty on {@code host:port}, a daemon
  * ticker that checks heartbeat deadlines every {@value #TICK_MS} ms (so a silent worker fails or restarts its
- * job even when nobody calls) and refreshes the gauges of an optional registry. {@link #close()} ends open
- * Watch streams with UNAVAILABLE and shuts the server down within a few seconds.
+ * job even when nobody calls) and refreshes the gauges of an optional registry. It also serves the standard
+ * {@code grpc.health.v1.Health} service (SERVING while it runs, NOT_SERVING once closing), which Kubernetes'
+ * gRPC probes and grpc-health-probe call. {@link #close()} ends open Watch streams with UNAVAILABLE and shuts
+ * the server down within a few seconds.
  */
 public final class CoordinatorServer implements AutoCloseable {
     static final long TICK_MS = 200;
@@ -29,11 +33,14 @@ public final class CoordinatorServer implements AutoCloseable {
     /** Kept from the start: the server no longer answers getPort() once it has terminated. */
     private final int port;
     private final ScheduledExecutorService ticker;
+    private final HealthStatusManager health;
     private volatile RuntimeException lastTickFailure;
 
-    private CoordinatorServer(Coordinator coordinator, Server server, String host, CoordinatorMetrics metrics) {
+    private CoordinatorServer(Coordinator coordinator, Server server, HealthStatusManager health, String host,
+                              CoordinatorMetrics metrics) {
         this.coordinator = coordinator;
         this.server = server;
+        this.health = health;
         this.host = host;
         this.port = server.getPort();
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -67,13 +74,16 @@ public final class CoordinatorServer implements AutoCloseable {
 
     /**
      * {@link #start(Coordinator, String, int, MeterRegistry)} with TLS and tokens as {@code security} says: the
-     * token rules ({@link Authenticator}) wrap the coordinator service, and only it.
+     * token rules ({@link Authenticator}) wrap the coordinator service, and only it (the health service
+     * answers anyone, as probes call it).
      */
     public static CoordinatorServer start(Coordinator coordinator, String host, int port, MeterRegistry metrics,
                                           CoordinatorSecurity security) throws IOException {
+        HealthStatusManager health = new HealthStatusManager();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials())
                 .addService(ServerInterceptors.intercept(new CoordinatorService(coordinator),
                         new Authenticator(coordinator, security)))
+                .addService(health.getHealthService())
                 // A request past these is an error for its caller (RESOURCE_EXHAUSTED), never read whole.
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .maxInboundMetadataSize(MAX_HEADER_BYTES)
@@ -89,7 +99,9 @@ public final class CoordinatorServer implements AutoCloseable {
         if (gauges != null) {
             gauges.refresh();
         }
-        return new CoordinatorServer(coordinator, server, host, gauges);
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+        health.setStatus(dev.lockstep.proto.v1.CoordinatorGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        return new CoordinatorServer(coordinator, server, health, host, gauges);
     }
 
     /** The port the server listens on (the ephemeral one when started with port 0). */
@@ -117,6 +129,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        health.enterTerminalState();
         ticker.shutdownNow();
         coordinator.closeStreams();
         server.shutdown();

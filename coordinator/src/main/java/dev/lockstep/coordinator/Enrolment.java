@@ -146,6 +146,9 @@ final class Enrolment {
         if (m.complete() && m.allReady()) {
             job.epoch++;
             job.state = JobState.RUNNING;
+            if (job.firstRunAt == null) {
+                job.firstRunAt = now;
+            }
             job.committedStep = m.form();
             job.windowStep = job.committedStep;
             job.windowStart = now;

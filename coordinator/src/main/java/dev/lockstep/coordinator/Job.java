@@ -39,6 +39,12 @@ final class Job {
     String checkpointDir;
     /** The data position every rank reported after {@link #committedStep} (empty: none yet). */
     ByteString committedCursor = ByteString.EMPTY;
+    /**
+     * When this coordinator recorded the newest checkpoint, and when the job first ran (its checkpoint age
+     * counts from there until one is recorded); not stored, so a restarted coordinator counts from its start.
+     */
+    Instant checkpointAt;
+    Instant firstRunAt;
     /** Why the job last restarted; old members' heartbeats are answered RESTART with it. */
     String restartReason = "";
     Membership membership;

@@ -30,6 +30,8 @@ final class Membership {
         long committedStep;
         /** Seconds of the last step it committed (StepTimes.total); NaN before the first. */
         double lastStepSeconds = Double.NaN;
+        /** Seconds of that step outside the all-reduce (data, compute, apply): the rank others wait for has the most. */
+        double lastBusySeconds = Double.NaN;
         /** Set by WorkerReady: the model it built and the step it resumes from. */
         boolean ready;
         String fingerprint = "";

@@ -41,9 +41,10 @@
  *   carries the final status. Watch sends the backlog from a sequence number and, with follow, pushes each
  *   new event from the call that records it until the job ends; shutdown ends open streams with UNAVAILABLE.</li>
  *   <li><b>The server</b> ({@link dev.lockstep.coordinator.CoordinatorServer}): the service over Netty, the
- *   deadline ticker, bounded shutdown, and gauges ({@code lockstep_workers_expected}, {@code _registered},
- *   {@code _up}, {@code lockstep_committed_step}, {@code lockstep_rank_step_seconds}) in a registry the caller
- *   passes in and serves.</li>
+ *   deadline ticker, bounded shutdown, the standard {@code grpc.health.v1} service, and gauges
+ *   ({@code lockstep_workers_expected}, {@code _registered}, {@code _up}, {@code lockstep_committed_step},
+ *   {@code lockstep_checkpoint_age_seconds}, {@code lockstep_job_state}, {@code lockstep_rank_step_seconds},
+ *   {@code lockstep_rank_busy_seconds}, {@code lockstep_rank_up}) in a registry the caller passes in and serves.</li>
  *   <li><b>Errors over the wire.</b> Refusals are {@link dev.lockstep.coordinator.CoordinatorException}s (or
  *   the job module's {@code SpecException}); {@code Statuses} is the one mapping to {@code io.grpc.Status}
  *   codes (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION; DATA_LOSS for a corrupt state

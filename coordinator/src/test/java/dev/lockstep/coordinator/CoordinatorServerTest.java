@@ -57,19 +57,51 @@ class CoordinatorServerTest {
                     .setLockstepVersion(Harness.VERSION).build());
             stub.workerReady(WorkerReadyRequest.newBuilder().setJobId(job).setRank(0).setModelFingerprint("sha256:m").build());
             stub.commitStep(CommitStepRequest.newBuilder().setJobId(job).setRank(0).setStep(1)
-                    .setTimes(StepTimes.newBuilder().setTotal(0.25)).build());
+                    .setTimes(StepTimes.newBuilder().setTotal(0.25).setAllreduce(0.05)).build());
             within(Duration.ofSeconds(5), () -> registry.find("lockstep.rank.step.seconds").tag("rank", "0").gauge() != null
                     && registry.get("lockstep.committed.step").tag("job", job).gauge().value() == 1, "gauges refreshed");
             assertEquals(1, registry.get("lockstep.workers.expected").tag("job", job).gauge().value());
             assertEquals(1, registry.get("lockstep.workers.registered").tag("job", job).gauge().value());
             assertEquals(1, registry.get("lockstep.workers.up").tag("job", job).gauge().value());
             assertEquals(0.25, registry.get("lockstep.rank.step.seconds").tags("job", job, "rank", "0").gauge().value());
+            assertEquals(0.20, registry.get("lockstep.rank.busy.seconds").tags("job", job, "rank", "0").gauge().value(), 1e-12);
+            assertEquals(1, registry.get("lockstep.rank.up").tags("job", job, "rank", "0").gauge().value());
+            assertEquals(1, registry.get("lockstep.job.state").tags("job", job, "state", "RUNNING").gauge().value());
+            assertEquals(0, registry.get("lockstep.job.state").tags("job", job, "state", "FAILED").gauge().value());
+            double age = registry.get("lockstep.checkpoint.age.seconds").tag("job", job).gauge().value();
+            assertTrue(age >= 0 && age < 60, "no checkpoint yet: the age counts from the ring, got " + age);
 
             // Nobody calls: the ticker alone notices the silent worker.
             within(Duration.ofSeconds(5), () -> coordinator.gauges().getFirst().up() == 0 && stub.withDeadlineAfter(
                     10, TimeUnit.SECONDS).status(JobRef.newBuilder().setJobId(job).build()).getState() == JobState.FAILED,
                     "the silent worker's job failed");
             assertTrue(stub.status(JobRef.newBuilder().setJobId(job).build()).getReason().contains("rank 0 (127.0.0.1:7001)"));
+            within(Duration.ofSeconds(5), () -> registry.get("lockstep.job.state").tags("job", job, "state", "FAILED")
+                    .gauge().value() == 1, "the state gauge shows FAILED");
+            assertEquals(0, registry.get("lockstep.rank.up").tags("job", job, "rank", "0").gauge().value());
+            assertTrue(Double.isNaN(registry.get("lockstep.checkpoint.age.seconds").tag("job", job).gauge().value()),
+                    "an ended job has no checkpoint age");
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            server.close();
+        }
+    }
+
+    @Test
+    void theHealthServiceAnswersServingUntilTheServerCloses() throws Exception {
+        Coordinator coordinator = Coordinator.open(stateDir, CoordinatorConfig.of(Harness.VERSION), InstantSource.system());
+        CoordinatorServer server = CoordinatorServer.start(coordinator, "127.0.0.1", 0, null);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        try {
+            var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+            for (String service : new String[] {"", CoordinatorGrpc.SERVICE_NAME}) {
+                assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING, health.check(
+                        io.grpc.health.v1.HealthCheckRequest.newBuilder().setService(service).build()).getStatus(), service);
+            }
+            Status unknown = Status.fromThrowable(org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> health.check(io.grpc.health.v1.HealthCheckRequest
+                            .newBuilder().setService("no.such.Service").build())));
+            assertEquals(Status.Code.NOT_FOUND, unknown.getCode());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             server.close();

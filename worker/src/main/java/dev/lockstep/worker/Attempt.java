@@ -46,9 +46,11 @@ final class Attempt {
 
     Result run() {
         try (Endpoint endpoint = Endpoint.listen(config.listenHost(), config.transport(), config.security().peers())) {
-            RegisterWorkerResponse reg = link.register(RegisterWorkerRequest.newBuilder().setJobId(jobHint)
+            RegisterWorkerRequest.Builder request = RegisterWorkerRequest.newBuilder().setJobId(jobHint)
                     .setAddress(endpoint.address()).setDevice(config.device().orElse("the job's device"))
-                    .setLockstepVersion(config.version()).build(), config.joinTimeout(), System::nanoTime,
+                    .setLockstepVersion(config.version());
+            config.rank().ifPresent(request::setRequestedRank);
+            RegisterWorkerResponse reg = link.register(request.build(), config.joinTimeout(), System::nanoTime,
                     stopRequested);
             if (reg == null) {
                 return new Result(new Outcome(Outcome.Kind.STOPPED, jobHint, "stopped by a signal before joining a job"),

@@ -87,7 +87,9 @@ final class CoordinatorLink implements AutoCloseable {
                 boolean retry = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
                         || (request.getJobId().isEmpty() && code == Status.Code.NOT_FOUND)
                         || (request.getJobId().isEmpty() && code == Status.Code.FAILED_PRECONDITION
-                            && !describe(e).contains("does not match"));
+                            && !describe(e).contains("does not match"))
+                        // the rank's holder may be a dead worker whose heartbeat deadline has not passed yet
+                        || (request.hasRequestedRank() && code == Status.Code.ALREADY_EXISTS);
                 if (!retry) {
                     throw new WorkerException("the coordinator at " + address + " refused this worker: " + describe(e));
                 }

@@ -5,6 +5,7 @@ import dev.lockstep.collective.GrpcTransportSettings;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a worker process is configured with (read from flags by cli/, never from the environment here).
@@ -22,11 +23,13 @@ import java.util.Optional;
  * @param version this worker's Lockstep version, which the coordinator compares with its own
  * @param maxAttempts attempts of one job this process makes (a restart is a new attempt)
  * @param security TLS and the job's worker token, for the coordinator and for the peers
+ * @param rank the rank to ask for at every registration (a pod of an indexed job keeps its index's rank);
+ *     empty: the next free one
  */
 public record WorkerConfig(String coordinator, String job, String listenHost, Optional<String> device, Duration joinTimeout,
                            Duration ringTimeout, Duration rpcTimeout, CollectiveOptions collective,
                            GrpcTransportSettings transport, String version, int maxAttempts,
-                           WorkerSecurity security) {
+                           WorkerSecurity security, OptionalInt rank) {
     public WorkerConfig {
         Objects.requireNonNull(coordinator, "coordinator");
         Objects.requireNonNull(job, "job");
@@ -36,6 +39,10 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(rank, "rank");
+        if (rank.isPresent() && rank.getAsInt() < 0) {
+            throw new IllegalArgumentException("rank must be >= 0, got " + rank.getAsInt());
+        }
         for (Duration d : new Duration[] {joinTimeout, ringTimeout, rpcTimeout}) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("worker timeouts must be positive, got " + d);
@@ -51,7 +58,8 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
         return new WorkerConfig(coordinator, "", "127.0.0.1", Optional.empty(), Duration.ofSeconds(60),
                 Duration.ofSeconds(120), Duration.ofSeconds(10), CollectiveOptions.defaults()
                         .withStepTimeout(DEFAULT_PEER_TIMEOUT),
-                GrpcTransportSettings.defaults(), version, 100, WorkerSecurity.insecure());
+                GrpcTransportSettings.defaults(), version, 100, WorkerSecurity.insecure(),
+                OptionalInt.empty());
     }
 
     /**
@@ -63,31 +71,36 @@ public record WorkerConfig(String coordinator, String job, String listenHost, Op
 
     public WorkerConfig withJob(String j) {
         return new WorkerConfig(coordinator, j, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
-                transport, version, maxAttempts, security);
+                transport, version, maxAttempts, security, rank);
     }
 
     public WorkerConfig withDevice(Optional<String> d) {
         return new WorkerConfig(coordinator, job, listenHost, d, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts, security);
+                version, maxAttempts, security, rank);
     }
 
     public WorkerConfig withListenHost(String host) {
         return new WorkerConfig(coordinator, job, host, device, joinTimeout, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts, security);
+                version, maxAttempts, security, rank);
     }
 
     public WorkerConfig withJoinTimeout(Duration d) {
         return new WorkerConfig(coordinator, job, listenHost, device, d, ringTimeout, rpcTimeout, collective, transport,
-                version, maxAttempts, security);
+                version, maxAttempts, security, rank);
     }
 
     public WorkerConfig withCollective(CollectiveOptions c) {
         return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, c, transport,
-                version, maxAttempts, security);
+                version, maxAttempts, security, rank);
     }
 
     public WorkerConfig withSecurity(WorkerSecurity s) {
         return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
-                transport, version, maxAttempts, s);
+                transport, version, maxAttempts, s, rank);
+    }
+
+    public WorkerConfig withRank(OptionalInt r) {
+        return new WorkerConfig(coordinator, job, listenHost, device, joinTimeout, ringTimeout, rpcTimeout, collective,
+                transport, version, maxAttempts, security, r);
     }
 }
