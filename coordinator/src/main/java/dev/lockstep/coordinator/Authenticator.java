@@ -5,6 +5,7 @@ import dev.lockstep.proto.v1.FailureReport;
 import dev.lockstep.proto.v1.HeartbeatRequest;
 import dev.lockstep.proto.v1.JobRef;
 import dev.lockstep.proto.v1.RegisterWorkerRequest;
+import dev.lockstep.proto.v1.RejoinRequest;
 import dev.lockstep.proto.v1.SubmitRequest;
 import dev.lockstep.proto.v1.WorkerLog;
 import dev.lockstep.proto.v1.WorkerReadyRequest;
@@ -50,7 +51,8 @@ final class Authenticator implements ServerInterceptor {
             Map.entry("Watch", Access.ADMIN), Map.entry("Status", Access.ADMIN_OR_WORKER),
             Map.entry("RegisterWorker", Access.WORKER), Map.entry("WorkerReady", Access.WORKER),
             Map.entry("Heartbeat", Access.WORKER), Map.entry("CommitStep", Access.WORKER),
-            Map.entry("ReportFailure", Access.WORKER), Map.entry("Log", Access.WORKER));
+            Map.entry("ReportFailure", Access.WORKER), Map.entry("Log", Access.WORKER),
+            Map.entry("Rejoin", Access.WORKER));
 
     private final Coordinator coordinator;
     private final String admin;
@@ -169,6 +171,7 @@ final class Authenticator implements ServerInterceptor {
             case HeartbeatRequest r -> r.getJobId();
             case CommitStepRequest r -> r.getJobId();
             case FailureReport r -> r.getJobId();
+            case RejoinRequest r -> r.getJobId();
             case WorkerLog r -> r.getJobId();
             case JobRef r -> r.getJobId();
             default -> throw new IllegalStateException("no job id in a " + message.getClass().getSimpleName());
