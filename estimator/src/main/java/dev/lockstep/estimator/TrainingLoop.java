@@ -52,6 +52,7 @@ final class TrainingLoop implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final CheckpointPolicy policy;
     private final String deviceName;
+    private final dev.lockstep.device.DeviceOptions deviceOptions;
     private final boolean ownsDevice;
     private final BooleanSupplier stopRequested;
     private final boolean allowUntrained;
@@ -80,6 +81,7 @@ final class TrainingLoop implements AutoCloseable {
         this.nanoClock = b.nanoClock;
         this.policy = b.checkpointPolicy != null ? b.checkpointPolicy : CheckpointPolicy.of(b.run);
         this.deviceName = b.run.device();
+        this.deviceOptions = b.run.deviceOptions();
         this.device = b.device;
         this.ownsDevice = b.device == null;
         this.stopRequested = b.stopRequested;
@@ -324,7 +326,7 @@ final class TrainingLoop implements AutoCloseable {
 
     Device device() {
         if (device == null) {
-            device = Devices.open(deviceName);
+            device = Devices.open(deviceName, deviceOptions);
         }
         return device;
     }

@@ -42,6 +42,7 @@ final class Canonical {
         job.put("distributed", obj("workers", d.workers(), "max_restarts", d.maxRestarts(),
                 "replica_check_every_steps", d.replicaCheckEverySteps(), "bucket_bytes", d.bucketBytes(),
                 "batch_norm", d.batchNorm().name().toLowerCase(Locale.ROOT)));
+        job.put("pjrt", obj("client_options", new TreeMap<>(s.pjrt().clientOptions())));
         StringBuilder b = new StringBuilder();
         write(job, b);
         return b.toString();

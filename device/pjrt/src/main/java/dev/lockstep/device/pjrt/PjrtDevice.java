@@ -399,10 +399,10 @@ final class PjrtDevice implements Device {
                 client = MemorySegment.NULL;
                 api.call(Abi.Slot.CLIENT_DESTROY, args, scratch, "destroying the client");
             }
-            staging.close();
-            if (broken == null) { // after a missed deadline the plugin may still call the event callback
+            if (broken == null) {
+                staging.close();
                 arena.close();
-            }
+            } // else the plugin may still finish the late transfer (reading staging) and call the event callback
             return null;
         });
     }

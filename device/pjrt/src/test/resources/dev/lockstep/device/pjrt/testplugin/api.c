@@ -46,7 +46,11 @@ static void error_message(ErrorMessageArgs* a) {
 }
 
 static PJRT_Error* error_get_code(ErrorGetCodeArgs* a) {
-    CHECK_ARGS(ErrorGetCodeArgs, a, code);
+    /* No TEST_STRUCT_SLACK here: a plugin must be able to report why it refused a struct. */
+    PJRT_Error* e = check_size("ErrorGetCodeArgs", a->struct_size, ABI_END(ErrorGetCodeArgs, code));
+    if (e) {
+        return e;
+    }
     a->code = a->error->code;
     return NULL;
 }
