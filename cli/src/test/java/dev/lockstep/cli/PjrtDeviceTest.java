@@ -38,6 +38,27 @@ class PjrtDeviceTest {
         assertTrue(eval.out().contains("accuracy"), eval.out());
     }
 
+    /**
+     * Micro-batches (the accumulator's programs) and batch norm (state through the payload), with the apply
+     * program's payload inputs donated: still the same bytes as xla-cpu.
+     */
+    @Test
+    void microBatchesAndLayerStateTrainAsOnXlaCpu(@TempDir Path dir) throws Exception {
+        Path job = CommandLineTest.spec(dir, CommandLineTest.GOOD
+                .replace("- dense: {name: logits, units: 3}", "- batch_normalization: {name: bn}\n    - dense: {name: logits, units: 3}")
+                .replace("device: cpu", "device: xla-cpu\ngradients: {micro_batches: 2}"));
+        String yaml = Files.readString(job);
+        assertTrue(yaml.contains("batch_normalization") && yaml.contains("micro_batches: 2"), yaml);
+        var xla = CommandLineTest.run("train", job.toString(), "--model-dir", dir.resolve("xla").toString());
+        assertEquals(Lockstep.OK, xla.code(), xla.out() + xla.err());
+        var pjrt = CommandLineTest.run("train", job.toString(), "--device", "pjrt:" + TestPlugin.standard(),
+                "--model-dir", dir.resolve("pjrt").toString());
+        assertEquals(Lockstep.OK, pjrt.code(), pjrt.out() + pjrt.err());
+        Path weights = Path.of("ckpt-20", "model.safetensors");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("xla").resolve(weights)),
+                Files.readAllBytes(dir.resolve("pjrt").resolve(weights)));
+    }
+
     @Test
     void aMissingPluginFileOrAnUnknownAcceleratorIsAUsageError(@TempDir Path dir) {
         var missing = CommandLineTest.run("train", QUICKSTART.toString(), "--device", "pjrt:" + dir.resolve("no.so"),
