@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.lockstep.device.Buffer;
 import dev.lockstep.device.Capabilities;
-import dev.lockstep.device.CompileException;
 import dev.lockstep.device.Device;
 import dev.lockstep.device.DeviceOptions;
 import dev.lockstep.device.Executable;
@@ -19,9 +18,7 @@ import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
@@ -52,11 +49,7 @@ final class PjrtDevice implements Device {
     private final Set<PjrtExecutable> executables = Collections.newSetFromMap(new IdentityHashMap<>());
     private final MemorySegment fromHost, toHost, destroyBuffer;
     private MemorySegment dims;
-    private MemorySegment client = MemorySegment.NULL;
-    private MemorySegment pjrtDevice;
-    private int deviceId;
-    private String description;
-    private String platform;
+    private PjrtClient client;
     private Capabilities capabilities;
     private boolean closed;
     private String broken;
@@ -76,92 +69,23 @@ final class PjrtDevice implements Device {
 
     /**
      * Creates a client of {@code plugin} with {@code options} and takes its addressable device number
-     * {@code index}; the client is destroyed again if anything fails.
+     * {@code index}; everything is released again if anything fails.
      */
     static PjrtDevice open(String name, Path plugin, int index, DeviceOptions options, PjrtSettings settings) {
         PjrtApi api = Plugins.get(plugin);
         PjrtDevice d = new PjrtDevice(name, api, settings);
         try {
-            d.createClient(options);
-            d.selectDevice(index);
-            return d;
+            d.client = PjrtClient.create(api, d.scratch, d.memory, name, options, index);
         } catch (RuntimeException e) {
             d.close();
             throw e;
         }
-    }
-
-    private void createClient(DeviceOptions options) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment args = Abi.CLIENT_CREATE.allocate(call, memory);
-            args.set(ADDRESS, Abi.CLIENT_CREATE.offset("create_options"), NamedValues.of(options, call, memory));
-            args.set(JAVA_LONG, Abi.CLIENT_CREATE.offset("num_options"), options.values().size());
-            api.call(Abi.Slot.CLIENT_CREATE, args, scratch, "creating a client with options " + options.values());
-            client = args.get(ADDRESS, Abi.CLIENT_CREATE.offset("client"));
-            platform = clientString(Abi.Slot.CLIENT_PLATFORM_NAME, call);
+        EnumSet<DType> dtypes = EnumSet.allOf(DType.class);
+        if (d.client.platform().equalsIgnoreCase("tpu")) {
+            dtypes.remove(DType.F64); // XLA on TPU has no f64
         }
-    }
-
-    private void selectDevice(int index) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment args = Abi.CLIENT_DEVICES.allocate(call, memory);
-            args.set(ADDRESS, Abi.CLIENT_DEVICES.offset("client"), client);
-            api.call(Abi.Slot.CLIENT_ADDRESSABLE_DEVICES, args, scratch, "listing the addressable devices");
-            long n = args.get(JAVA_LONG, Abi.CLIENT_DEVICES.offset("num_devices"));
-            MemorySegment list = args.get(ADDRESS, Abi.CLIENT_DEVICES.offset("devices")).reinterpret(8 * n);
-            List<String> all = new ArrayList<>();
-            for (long i = 0; i < n; i++) {
-                all.add(i + ": " + describe(list.getAtIndex(ADDRESS, i), call));
-            }
-            if (index < 0 || index >= n) {
-                throw new IllegalArgumentException("device " + name + ": the plugin's client has " + n
-                        + " addressable device" + (n == 1 ? "" : "s") + " " + all + ", so there is no device " + index);
-            }
-            pjrtDevice = list.getAtIndex(ADDRESS, index);
-            description = describe(pjrtDevice, call) + " of " + platform + " (" + clientString(
-                    Abi.Slot.CLIENT_PLATFORM_VERSION, call) + "; PJRT C API " + api.version() + ")";
-            EnumSet<DType> dtypes = EnumSet.allOf(DType.class);
-            if (platform.equalsIgnoreCase("tpu")) {
-                dtypes.remove(DType.F64); // XLA on TPU has no f64
-            }
-            capabilities = Capabilities.of(EnumSet.allOf(OpKind.class), dtypes);
-        }
-    }
-
-    /** "TestCpuDevice(id=0) [kind]", and the device id into {@link #deviceId} for the selected device. */
-    private String describe(MemorySegment device, Arena call) {
-        MemorySegment get = Abi.DEVICE_GET_DESCRIPTION.allocate(call, memory);
-        get.set(ADDRESS, Abi.DEVICE_GET_DESCRIPTION.offset("device"), device);
-        api.call(Abi.Slot.DEVICE_GET_DESCRIPTION, get, scratch, "describing a device");
-        MemorySegment desc = get.get(ADDRESS, Abi.DEVICE_GET_DESCRIPTION.offset("description"));
-        MemorySegment id = Abi.DESCRIPTION_ID.allocate(call, memory);
-        id.set(ADDRESS, Abi.DESCRIPTION_ID.offset("description"), desc);
-        api.call(Abi.Slot.DESCRIPTION_ID, id, scratch, "reading a device id");
-        if (device.equals(pjrtDevice)) {
-            deviceId = id.get(JAVA_INT, Abi.DESCRIPTION_ID.offset("id"));
-        }
-        return descriptionString(Abi.Slot.DESCRIPTION_TO_STRING, desc, call) + " ["
-                + descriptionString(Abi.Slot.DESCRIPTION_KIND, desc, call) + "]";
-    }
-
-    private String descriptionString(Abi.Slot slot, MemorySegment desc, Arena call) {
-        MemorySegment args = Abi.DESCRIPTION_STRING.allocate(call, memory);
-        args.set(ADDRESS, Abi.DESCRIPTION_STRING.offset("description"), desc);
-        api.call(slot, args, scratch, "describing a device");
-        return string(args, Abi.DESCRIPTION_STRING);
-    }
-
-    private String clientString(Abi.Slot slot, Arena call) {
-        MemorySegment args = Abi.CLIENT_STRING.allocate(call, memory);
-        args.set(ADDRESS, Abi.CLIENT_STRING.offset("client"), client);
-        api.call(slot, args, scratch, "describing the client");
-        return string(args, Abi.CLIENT_STRING);
-    }
-
-    private static String string(MemorySegment args, Struct s) {
-        long size = args.get(JAVA_LONG, s.offset("text_size"));
-        MemorySegment text = args.get(ADDRESS, s.offset("text")).reinterpret(size);
-        return new String(text.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        d.capabilities = Capabilities.of(EnumSet.allOf(OpKind.class), dtypes);
+        return d;
     }
 
     @Override
@@ -171,11 +95,7 @@ final class PjrtDevice implements Device {
 
     /** The plugin's device, platform and versions, for logs and errors. */
     String description() {
-        return description;
-    }
-
-    String platform() {
-        return platform;
+        return client.description();
     }
 
     @Override
@@ -240,13 +160,13 @@ final class PjrtDevice implements Device {
         }
         Struct s = Abi.BUFFER_FROM_HOST;
         s.reset(fromHost);
-        fromHost.set(ADDRESS, s.offset("client"), client);
+        fromHost.set(ADDRESS, s.offset("client"), client.client());
         fromHost.set(ADDRESS, s.offset("data"), staging);
         fromHost.set(JAVA_INT, s.offset("type"), HostLayout.pjrtType(type.dtype()));
         fromHost.set(ADDRESS, s.offset("dims"), dims);
         fromHost.set(JAVA_LONG, s.offset("num_dims"), rank);
         fromHost.set(JAVA_INT, s.offset("host_buffer_semantics"), Abi.IMMUTABLE_UNTIL_TRANSFER_COMPLETES);
-        fromHost.set(ADDRESS, s.offset("device"), pjrtDevice);
+        fromHost.set(ADDRESS, s.offset("device"), client.device());
         String what = "copying a " + type + " tensor to " + name;
         api.call(Abi.Slot.CLIENT_BUFFER_FROM_HOST, fromHost, scratch, what);
         MemorySegment buffer = fromHost.get(ADDRESS, s.offset("buffer"));
@@ -291,7 +211,7 @@ final class PjrtDevice implements Device {
     }
 
     void destroy(MemorySegment buffer) {
-        if (buffer.address() != 0 && client.address() != 0) {
+        if (buffer.address() != 0 && client != null) {
             Abi.BUFFER_DESTROY.reset(destroyBuffer);
             destroyBuffer.set(ADDRESS, Abi.BUFFER_DESTROY.offset("buffer"), buffer);
             api.call(Abi.Slot.BUFFER_DESTROY, destroyBuffer, scratch, "destroying a buffer");
@@ -358,11 +278,11 @@ final class PjrtDevice implements Device {
     }
 
     MemorySegment client() {
-        return client;
+        return client.client();
     }
 
     int deviceId() {
-        return deviceId;
+        return client.deviceId();
     }
 
     PjrtSettings settings() {
@@ -393,11 +313,10 @@ final class PjrtDevice implements Device {
             }
             executables.clear();
             buffers.clear();
-            if (client.address() != 0) {
-                MemorySegment args = Abi.CLIENT_DESTROY.allocate(arena, memory);
-                args.set(ADDRESS, Abi.CLIENT_DESTROY.offset("client"), client);
-                client = MemorySegment.NULL;
-                api.call(Abi.Slot.CLIENT_DESTROY, args, scratch, "destroying the client");
+            if (client != null) {
+                MemorySegment c = client.client();
+                client = null;
+                PjrtClient.destroy(api, scratch, memory, c);
             }
             if (broken == null) {
                 staging.close();
@@ -409,6 +328,6 @@ final class PjrtDevice implements Device {
 
     @Override
     public String toString() {
-        return "PjrtDevice[" + name + ": " + description + "]";
+        return "PjrtDevice[" + name + ": " + (client == null ? "no client" : client.description()) + "]";
     }
 }

@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class TestPlugin {
     private static final String RESOURCES = "/dev/lockstep/device/pjrt/testplugin/";
     private static final List<String> SOURCES = List.of("pjrt_abi.h", "tf_c.h", "plugin.h", "api.c", "buffers.c",
-            "program.c");
+            "parse.c", "program.c");
 
     private TestPlugin() {}
 

@@ -122,6 +122,11 @@ int tf_type(int type);
 const char* type_name(int type);
 PJRT_Buffer* buffer_new(PJRT_Client* c, PJRT_Device* d, int type, int rank, const int64_t* dims, Storage* s);
 
+/* parse.c: the @main signature (inputs, outputs, aliases) and the CompileOptionsProto fields read. */
+typedef struct { int64_t replicas, partitions, ordinal, device; int devices_listed; } BuildOptions;
+PJRT_Error* parse_signature(const char* text, PJRT_LoadedExecutable* x);
+int parse_compile_options(const char* bytes, size_t size, BuildOptions* o);
+
 /* Slots implemented in buffers.c and program.c. */
 PJRT_Error* client_buffer_from_host(BufferFromHostArgs* a);
 PJRT_Error* buffer_destroy(BufferArgs* a);
