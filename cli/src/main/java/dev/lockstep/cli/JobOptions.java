@@ -35,7 +35,8 @@ final class JobOptions {
                     + Devices.available() + from);
         }
         if (!problem.isEmpty()) {
-            throw new UsageProblem("device '" + run.device() + "' cannot be used here: " + problem + from);
+            throw new UsageProblem("device '" + run.device() + "' cannot be used here: " + problem + from
+                    + "; available: " + Devices.available());
         }
         if (modelDir != null) {
             run = run.withModelDir(modelDir);
