@@ -14,7 +14,8 @@ final class JobOptions {
     @Parameters(index = "0", paramLabel = "JOB.yaml", description = "The job spec (YAML).")
     Path job;
 
-    @Option(names = "--device", description = "Override the spec's device (cpu, cuda, xla-cpu).")
+    @Option(names = "--device", description = "Override the spec's device (cpu, cuda, xla-cpu, "
+            + "pjrt:/path/to/plugin.so[:N], tpu[:N], gpu[:N]).")
     String device;
 
     @Option(names = "--model-dir", description = "Override the spec's checkpoint directory.")
@@ -27,23 +28,29 @@ final class JobOptions {
         if (device != null) {
             run = run.withDevice(device);
         }
-        if (!usable(run.device())) {
+        String from = device != null ? " (from --device)" : " (from the spec's 'device')";
+        String problem = problem(run.device());
+        if (problem == null) {
             throw new UsageProblem("device '" + run.device() + "' is not available here; available: "
-                    + Devices.available() + (device != null ? " (from --device)" : " (from the spec's 'device')"));
+                    + Devices.available() + from);
+        }
+        if (!problem.isEmpty()) {
+            throw new UsageProblem("device '" + run.device() + "' cannot be used here: " + problem + from
+                    + "; available: " + Devices.available());
         }
         if (modelDir != null) {
-            run = new RunConfig(modelDir, run.seed(), run.device(), run.checkpointEverySteps(), run.checkpointEvery(),
-                    run.keepCheckpoints(), run.logEverySteps());
+            run = run.withModelDir(modelDir);
         }
         return job.withRun(run);
     }
 
     /**
-     * Probes only the named device: probing every provider loaded TensorFlow's native library (and printed
-     * its oneDNN notice on stderr) for jobs that run on {@code cpu}.
+     * Probes only the named device ("" when it can open, null when no provider knows the name): probing every
+     * provider loaded TensorFlow's native library (and printed its oneDNN notice on stderr) for jobs that run
+     * on {@code cpu}.
      */
-    private static boolean usable(String name) {
-        return Devices.providers().stream().anyMatch(p -> p.name().equals(name) && p.isUsable());
+    static String problem(String name) {
+        return Devices.provider(name).map(p -> p.problem(name)).orElse(null);
     }
 
     private Path job() {

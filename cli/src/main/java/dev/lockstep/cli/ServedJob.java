@@ -32,7 +32,7 @@ final class ServedJob {
         JobSpec.Checkpoints c = s.checkpoints();
         return new JobSpec(s.model(), s.head(), s.optimizer(), s.schedule(), s.transforms(), s.microBatches(),
                 s.train(), s.eval(), new JobSpec.Checkpoints(dir, c.everySteps(), c.everySeconds(), c.keep()),
-                s.seed(), s.device(), s.logEverySteps(), s.distributed());
+                s.seed(), s.device(), s.logEverySteps(), s.distributed(), s.pjrt());
     }
 
     /** Submits {@code spec} on {@code workers} workers, or finds it stored; returns the job id. */

@@ -43,8 +43,8 @@ final class WorkerCommand implements Callable<Integer> {
             + "waits for workers).")
     String job;
 
-    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda; empty: "
-            + "the job's).")
+    @Option(names = "--device", description = "Run on this device instead of the job's (cpu, xla-cpu, cuda, "
+            + "pjrt:/path/to/plugin.so[:N], tpu[:N], gpu[:N]; empty: the job's).")
     String device;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address the collective server binds and "

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs one replica's training step on one device with every variable and slot resident there: the
@@ -22,7 +24,9 @@ import java.util.Objects;
  * With k micro-batches the loss and gradient sums are accumulated on the device and layer state
  * flows through the micro-batches in order: the same update as one batch k times larger. A step that
  * fails leaves the variables as they were (invariant 7): the apply program writes the spare set,
- * which is swapped in only after it succeeded; state, too, is committed only by the apply program.
+ * which is swapped in only after it succeeded; state, too, is committed only by the apply program. The
+ * apply program is compiled with its payload inputs donated, so a device that can (PJRT) reuses the gradients'
+ * memory for the new parameters instead of holding both.
  */
 public final class StepRunner implements AutoCloseable {
     private final Device device;
@@ -69,7 +73,7 @@ public final class StepRunner implements AutoCloseable {
             }
         }
         this.gradientExe = device.compile(layout.gradient().graph(), reducer.replicas());
-        this.applyExe = device.compile(layout.apply().graph());
+        this.applyExe = device.compile(layout.apply().graph(), payloadInputs(layout));
         for (var e : values.entrySet()) {
             live.put(e.getKey(), device.upload(e.getValue()));
             spare.put(e.getKey(), device.allocate(e.getValue().type()));
@@ -96,6 +100,23 @@ public final class StepRunner implements AutoCloseable {
                 default -> layout.payloadIndex(p.role(), p.path());
             };
         }
+    }
+
+    /**
+     * The apply program's inputs that come from the reduce payload (summed loss, gradients, state, counts). They
+     * are recomputed every step, so the apply program may take them over (buffer donation) for its outputs of
+     * the same type; variables and slots are never donated, so a failed apply leaves them as they were.
+     */
+    private static Set<Integer> payloadInputs(StepLayout layout) {
+        Set<Integer> donated = new TreeSet<>();
+        List<Port> inputs = layout.apply().inputs();
+        for (int i = 0; i < inputs.size(); i++) {
+            switch (inputs.get(i).role()) {
+                case PARAMETER, SLOT, STEP, LEARNING_RATE -> { }
+                default -> donated.add(i);
+            }
+        }
+        return donated;
     }
 
     public StepLayout layout() {

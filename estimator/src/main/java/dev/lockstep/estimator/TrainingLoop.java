@@ -59,6 +59,7 @@ final class TrainingLoop implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final CheckpointPolicy policy;
     private final String deviceName;
+    private final dev.lockstep.device.DeviceOptions deviceOptions;
     private final boolean ownsDevice;
     private final BooleanSupplier stopRequested;
     private final boolean allowUntrained;
@@ -89,6 +90,7 @@ final class TrainingLoop implements AutoCloseable {
         this.nanoClock = b.nanoClock;
         this.policy = b.checkpointPolicy != null ? b.checkpointPolicy : CheckpointPolicy.of(b.run);
         this.deviceName = b.run.device();
+        this.deviceOptions = b.run.deviceOptions();
         this.device = b.device;
         this.ownsDevice = b.device == null;
         this.stopRequested = b.stopRequested;
@@ -377,7 +379,7 @@ final class TrainingLoop implements AutoCloseable {
 
     Device device() {
         if (device == null) {
-            device = Devices.open(deviceName);
+            device = Devices.open(deviceName, deviceOptions);
         }
         return device;
     }

@@ -44,6 +44,7 @@ final class Canonical {
                 "replica_check_every_steps", d.replicaCheckEverySteps(), "bucket_bytes", d.bucketBytes(),
                 "batch_norm", d.batchNorm().name().toLowerCase(Locale.ROOT), "rendezvous_seconds", d.rendezvousSeconds(),
                 "below_min_seconds", d.belowMinSeconds()));
+        job.put("pjrt", obj("client_options", new TreeMap<>(s.pjrt().clientOptions())));
         StringBuilder b = new StringBuilder();
         write(job, b);
         return b.toString();

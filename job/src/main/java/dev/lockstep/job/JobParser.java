@@ -101,7 +101,55 @@ final class JobParser {
         JobSpec.Distributed distributed = distributed(job, batch);
         return new JobSpec(resolved.orElse(null), head, training.optimizer(job), training.schedule(job), training.transforms(gradients), micro,
                 train, eval, checkpoints, seed, job.get("device", Kind.STRING, "cpu"),
-                job.get("log_every_steps", Kind.POSITIVE_LONG, 100L), distributed);
+                job.get("log_every_steps", Kind.POSITIVE_LONG, 100L), distributed, pjrt(job));
+    }
+
+    /** {@code pjrt.client_options}: free-form names, each value one of PJRT's named value types. */
+    private static JobSpec.Pjrt pjrt(Fields job) {
+        Problems problems = job.problems();
+        Fields f = job.object("pjrt", "pjrt");
+        Object raw = f.raw("client_options");
+        Map<String, Object> options = new java.util.TreeMap<>();
+        if (raw instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                String path = f.at("client_options") + "." + k;
+                Object value = clientOption(v);
+                if (!(k instanceof String name) || name.isBlank()) {
+                    problems.add(f.at("client_options"), "option names must be non-empty strings, got "
+                            + Problems.describe(k));
+                } else if (value == null) {
+                    problems.expected(path, "a string, integer, number, boolean or list of integers (a PJRT named "
+                            + "value)", v);
+                } else {
+                    options.put(name, value);
+                }
+            });
+        } else if (raw != null) {
+            problems.expected(f.at("client_options"), "a mapping from option name to value", raw);
+        }
+        return new JobSpec.Pjrt(options);
+    }
+
+    /** The value as a String, Long, Double, Boolean or List<Long>; null when it is none of them. */
+    private static Object clientOption(Object v) {
+        return switch (v) {
+            case String s -> s;
+            case Boolean b -> b;
+            case Integer i -> (long) i;
+            case Long l -> l;
+            case Double d -> d;
+            case List<?> list -> {
+                List<Long> longs = new java.util.ArrayList<>();
+                for (Object o : list) {
+                    if (!(o instanceof Integer) && !(o instanceof Long)) {
+                        yield null;
+                    }
+                    longs.add(((Number) o).longValue());
+                }
+                yield List.copyOf(longs);
+            }
+            case null, default -> null;
+        };
     }
 
     private static final Kind<String> BATCH_NORM_POLICY = Kind.oneOf(names("local", "sync"));

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -24,7 +25,7 @@ import java.util.OptionalLong;
 public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec optimizer, ScheduleSpec schedule,
                       List<TransformSpec> transforms, int microBatches, Train train, Optional<Eval> eval,
                       Checkpoints checkpoints, long seed, String device, long logEverySteps,
-                      Distributed distributed) {
+                      Distributed distributed, Pjrt pjrt) {
     public JobSpec {
         transforms = List.copyOf(transforms);
     }
@@ -70,6 +71,19 @@ public record JobSpec(ModelSpec model, Optional<HeadSpec> head, OptimizerSpec op
                                         BatchNormPolicy batchNorm) {
             return new Distributed(n, n, false, maxRestarts, replicaCheckEverySteps, bucketBytes, batchNorm,
                     SINGLE.rendezvousSeconds(), SINGLE.belowMinSeconds());
+        }
+    }
+
+    /**
+     * Settings for PJRT devices ({@code pjrt:PATH}, {@code tpu}, {@code gpu}): {@code clientOptions} are the
+     * named values handed to the plugin's client when it is created, each a {@link String}, {@link Long},
+     * {@link Double}, {@link Boolean} or {@code List<Long>}, sorted by name. Other devices ignore them.
+     */
+    public record Pjrt(Map<String, Object> clientOptions) {
+        public static final Pjrt NONE = new Pjrt(Map.of());
+
+        public Pjrt {
+            clientOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(clientOptions));
         }
     }
 

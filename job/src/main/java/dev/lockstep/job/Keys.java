@@ -15,7 +15,7 @@ final class Keys {
 
     static final Map<String, List<String>> DEFS = defs(
             "job", List.of("model", "head", "optimizer", "schedule", "regularization", "gradients", "train", "eval",
-                    "checkpoints", "seed", "device", "log_every_steps", "distributed"),
+                    "checkpoints", "seed", "device", "log_every_steps", "distributed", "pjrt"),
             "model", List.of("input", "layers", "graph", "class", "jar", "labels"),
             "graph", List.of("inputs", "nodes", "outputs"),
             "graph_node", List.of("name", "layer", "inputs", "initial_state"),
@@ -72,7 +72,8 @@ final class Keys {
             "checkpoints", List.of("dir", "every_steps", "every_seconds", "keep"),
             "distributed", List.of("workers", "max_restarts", "replica_check_every_steps", "bucket_bytes", "batch_norm",
                     "rendezvous_seconds", "below_min_seconds"),
-            "workers_range", List.of("min", "max"));
+            "workers_range", List.of("min", "max"),
+            "pjrt", List.of("client_options"));
 
     static List<String> of(String def) {
         List<String> keys = DEFS.get(def);

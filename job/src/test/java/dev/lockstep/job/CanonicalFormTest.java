@@ -55,6 +55,12 @@ class CanonicalFormTest {
                 gradients: {transforms: [{clip_global_norm: 1}, {scale: -0.5}]}
                 checkpoints: {dir: /abs/runs}
                 """);
+        m.put("pjrt", SpecErrorsTest.GOOD + """
+                device: tpu:3
+                pjrt:
+                  client_options: {visible_devices: [0, 3], memory_fraction: 0.75, preallocate: false,
+                    allocator: bfc, num_nodes: 2}
+                """);
         m.put("tfrecord and idx", """
                 model: {input: image, layers: [flatten, {dense: {units: 10, name: logits}}]}
                 head: {classification: {classes: 10, top_k: 3}}
@@ -191,7 +197,7 @@ class CanonicalFormTest {
     void everyNumberAndFlagOfTheCanonicalFormIsInTheHash() throws IOException {
         ObjectMapper json = new ObjectMapper();
         int changed = 0;
-        for (String name : List.of("good", "graph", "csv", "tfrecord and idx", "class")) {
+        for (String name : List.of("good", "graph", "csv", "tfrecord and idx", "class", "pjrt")) {
             JobSpec spec = JobSpec.parse(SPECS.get(name), BASE);
             JsonNode tree = json.readTree(spec.canonicalJson());
             List<List<Object>> leaves = new ArrayList<>();

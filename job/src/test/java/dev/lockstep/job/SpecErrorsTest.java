@@ -58,7 +58,7 @@ class SpecErrorsTest {
         List<String> p = problems(GOOD + "sed: 1\nzzz: 1\n");
         assertEquals(List.of("sed: unknown key; did you mean 'seed'?", "zzz: unknown key; valid keys: model, head, "
                 + "optimizer, schedule, regularization, gradients, train, eval, checkpoints, seed, device, "
-                + "log_every_steps, distributed"), p);
+                + "log_every_steps, distributed, pjrt"), p);
     }
 
     @Test
@@ -151,7 +151,7 @@ class SpecErrorsTest {
         assertTrue(problems("model: [unclosed\n").getFirst().startsWith("not valid YAML:"));
         assertTrue(problems(GOOD + "seed: 1\nseed: 2\n").getFirst().contains("found duplicate key seed"));
         assertEquals(List.of("(top level): expected a mapping with keys model, head, optimizer, schedule, regularization, "
-                + "gradients, train, eval, checkpoints, seed, device, log_every_steps, distributed, got \"just text\""),
+                + "gradients, train, eval, checkpoints, seed, device, log_every_steps, distributed, pjrt, got \"just text\""),
                 problems("just text"));
     }
 

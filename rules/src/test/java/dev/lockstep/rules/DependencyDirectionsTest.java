@@ -18,7 +18,7 @@ class DependencyDirectionsTest {
         JavaClasses product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.lockstep");
         // Guards against a vacuous pass: the import must see every module's classes.
-        for (String pkg : List.of("tensor", "graph", "device", "device.nd4j", "device.xla", "proto", "collective", "data", "job", "nn",
+        for (String pkg : List.of("tensor", "graph", "device", "device.nd4j", "device.xla", "device.pjrt", "proto", "collective", "data", "job", "nn",
                 "estimator", "worker", "coordinator", "cli")) {
             assertTrue(product.containPackage("dev.lockstep." + pkg), "no classes imported from dev.lockstep." + pkg);
         }
@@ -53,8 +53,12 @@ class DependencyDirectionsTest {
                 "a coordinator class using graph code must fail: " + all);
         assertTrue(all.contains("rulesfixture.tensor.Values") && all.contains("rulesfixture.graph.Node"),
                 "a tensor class using graph code must fail: " + all);
+        assertTrue(all.contains("rulesfixture.device.pjrt.Binding") && all.contains("rulesfixture.device.xla.TfRuntime"),
+                "the PJRT device using xla-cpu's runtime must fail: " + all);
+        assertFalse(all.contains("rulesfixture.device.xla.StableHloEmitter>"),
+                "the PJRT device may use the StableHLO emitter: " + all);
         assertFalse(all.contains("rulesfixture.nn.Layer <") || all.contains("Class <" + root + ".nn.Layer>"),
                 "nn.Layer depends only downward and must not be reported: " + all);
-        assertTrue(reports.size() == 4, "exactly the four broken rules fail, got " + reports.size() + ":\n" + all);
+        assertTrue(reports.size() == 5, "exactly the five broken rules fail, got " + reports.size() + ":\n" + all);
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The dependency directions of docs/architecture.md as ArchUnit rules over the packages under
  * {@code root} ({@code dev.lockstep} for the product; a fixture root in the test that shows each rule
- * fails). Data flows one way: tensor → graph → device api → devices; tensor → data, job; graph → nn →
+ * fails). Data flows one way: tensor → graph → device api → devices (pjrt reuses xla's emitter only); tensor → data, job; graph → nn →
  * estimator → worker → cli; job → coordinator. Nothing depends on cli, and the coordinator never needs
  * graph, device or nn code.
  */
@@ -51,14 +51,19 @@ final class Directions {
                         .because("devices run graphs and know nothing of models, data or jobs")
                         .allowEmptyShould(true),
                 noClasses().that().resideInAnyPackage(root + ".device.nd4j..")
-                        .should().dependOnClassesThat().resideInAnyPackage(root + ".device.xla..")
+                        .should().dependOnClassesThat().resideInAnyPackage(root + ".device.xla..", root + ".device.pjrt..")
                         .because("one device implementation never needs another").allowEmptyShould(true),
                 noClasses().that().resideInAnyPackage(root + ".device.xla..")
-                        .should().dependOnClassesThat().resideInAnyPackage(root + ".device.nd4j..")
+                        .should().dependOnClassesThat().resideInAnyPackage(root + ".device.nd4j..", root + ".device.pjrt..")
                         .because("one device implementation never needs another").allowEmptyShould(true),
+                noClasses().that().resideInAnyPackage(root + ".device.pjrt..")
+                        .should().dependOnClassesThat(xlaBeyondTheEmitter(root))
+                        .orShould().dependOnClassesThat().resideInAnyPackage(root + ".device.nd4j..")
+                        .because("the PJRT device shares the StableHLO emitter with xla-cpu and nothing else")
+                        .allowEmptyShould(true),
                 noClasses().that().resideInAnyPackage(estimator)
                         .should().dependOnClassesThat().resideInAnyPackage(root + ".device.nd4j..",
-                                root + ".device.xla..", worker, coordinator)
+                                root + ".device.xla..", root + ".device.pjrt..", worker, coordinator)
                         .because("the estimator opens devices by name through the device SPI and knows nothing "
                                 + "of distribution")
                         .allowEmptyShould(true),
@@ -66,6 +71,14 @@ final class Directions {
                         .should().dependOnClassesThat().resideInAnyPackage(coordinator)
                         .because("workers talk to the coordinator over proto services, not through its classes")
                         .allowEmptyShould(true));
+    }
+
+    /** device/xla's classes other than its public StableHLO emitter (StableHloEmitter, StableHloModule). */
+    private static DescribedPredicate<JavaClass> xlaBeyondTheEmitter(String root) {
+        String xla = root + ".device.xla.";
+        return DescribedPredicate.describe("device.xla classes other than StableHloEmitter and StableHloModule",
+                c -> c.getPackageName().startsWith(root + ".device.xla") && !c.getName().equals(xla + "StableHloEmitter")
+                        && !c.getName().equals(xla + "StableHloModule"));
     }
 
     /** Classes of {@code pkg} use no Lockstep classes outside {@code allowed} (libraries are the poms' business). */

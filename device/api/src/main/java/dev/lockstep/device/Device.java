@@ -3,6 +3,7 @@ package dev.lockstep.device;
 import dev.lockstep.graph.Graph;
 import dev.lockstep.tensor.HostTensor;
 import dev.lockstep.tensor.TensorType;
+import java.util.Set;
 
 /**
  * An accelerator (or the CPU) that compiles graphs and owns buffers. A device compiles a graph for
@@ -33,6 +34,18 @@ public interface Device extends AutoCloseable {
                 }
             }
         }
+        return compile(graph);
+    }
+
+    /**
+     * Compiles {@code graph} for runs that give up the inputs at the positions in {@code donated}: the device
+     * may reuse their memory for outputs of the same type (XLA's buffer donation, JAX's donate_argnums), so
+     * after every {@link Executable#execute} of the result, whether or not it succeeded, a donated input holds
+     * no value until it is written again (reading it is an {@link IllegalStateException}). Devices that cannot
+     * donate ignore {@code donated} and compile as {@link #compile(Graph)}; callers must not rely on a donated
+     * input keeping or losing its value.
+     */
+    default Executable compile(Graph graph, Set<Integer> donated) {
         return compile(graph);
     }
 

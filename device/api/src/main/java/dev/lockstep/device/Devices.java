@@ -2,6 +2,7 @@ package dev.lockstep.device;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /** Finds devices by name among the providers on the class path. */
@@ -19,17 +20,24 @@ public final class Devices {
         return providers().stream().filter(DeviceProvider::isUsable).map(DeviceProvider::name).sorted().toList();
     }
 
+    /** The provider that opens devices called {@code name}, if one is on the class path. */
+    public static Optional<DeviceProvider> provider(String name) {
+        return providers().stream().filter(p -> p.accepts(name)).findFirst();
+    }
+
     /** Opens device {@code name}, or fails naming what is available and why it is not. */
     public static Device open(String name) {
-        for (DeviceProvider p : providers()) {
-            if (p.name().equals(name)) {
-                if (!p.isUsable()) {
-                    throw new IllegalArgumentException("device '" + name + "' is not usable here: " + p.unusableReason());
-                }
-                return p.open();
-            }
+        return open(name, DeviceOptions.NONE);
+    }
+
+    /** Opens device {@code name} with {@code options} for its runtime (see {@link DeviceOptions}). */
+    public static Device open(String name, DeviceOptions options) {
+        DeviceProvider p = provider(name).orElseThrow(() -> new IllegalArgumentException("unknown device '" + name
+                + "'; available: " + available() + " (a device module that is not on the class path is not available)"));
+        String problem = p.problem(name);
+        if (!problem.isEmpty()) {
+            throw new IllegalArgumentException("device '" + name + "' is not usable here: " + problem);
         }
-        throw new IllegalArgumentException("unknown device '" + name + "'; available: " + available()
-                + " (a device module that is not on the class path is not available)");
+        return p.open(name, options);
     }
 }

@@ -10,6 +10,7 @@ import dev.lockstep.estimator.JavaModel;
 import dev.lockstep.estimator.ModelFn;
 import dev.lockstep.estimator.ModelOutput;
 import dev.lockstep.estimator.Replica;
+import dev.lockstep.device.DeviceOptions;
 import dev.lockstep.estimator.RunConfig;
 import dev.lockstep.graph.Tensor;
 import dev.lockstep.job.DataSpec;
@@ -117,7 +118,8 @@ public final class JobBuilder {
         });
         JobSpec.Checkpoints c = spec.checkpoints();
         RunConfig run = new RunConfig(c.dir(), spec.seed(), spec.device(), c.everySteps(),
-                Duration.ofSeconds(c.everySeconds()), c.keep(), spec.logEverySteps());
+                Duration.ofSeconds(c.everySeconds()), c.keep(), spec.logEverySteps(),
+                new DeviceOptions(spec.pjrt().clientOptions()));
         long evalEvery = spec.eval().flatMap(e -> e.everySteps().isPresent()
                 ? Optional.of(e.everySteps().getAsLong()) : Optional.empty()).orElse(trainSteps);
         return new Job(model, fn, run, Training.optimizer(spec.optimizer()), Training.schedule(spec.schedule()),

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A graph lowered to StableHLO: the MLIR text of {@code module { func.func @main(...) }} with its
- * signature. This is what every runtime consumes (TensorFlow's XlaCallModule today, PJRT later).
+ * signature. This is what every runtime consumes (TensorFlow's XlaCallModule for xla-cpu, PJRT plugins in device/pjrt).
  * {@code lineOwners.get(i)} is the graph node that emitted line {@code i + 1} (null for structural
  * lines), so a compiler error that reports a line can name the node.
  */

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A device that lowers graphs to StableHLO and hands them to an {@link XlaRuntime}. Memory is the
- * host's ({@link HostBuffer}), which is right for XLA on the CPU; a PJRT runtime for accelerators
- * will bring device buffers of its own.
+ * host's ({@link HostBuffer}), which is right for XLA on the CPU; device/pjrt, for accelerators, has
+ * device buffers of its own.
  */
 final class XlaDevice implements Device {
     private static final Pattern XLA_ERROR = Pattern.compile("loc\\(\"-\":(\\d+):\\d+\\): error: (.*)");

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The seam between the StableHLO emitter and whatever compiles and runs the module. Today:
- * {@link TfXlaRuntime} (TensorFlow's XlaCallModule on the CPU). A PJRT runtime (TPU and GPU plugins
- * through the FFM API) implements the same interface over the same {@link StableHloModule} text.
+ * {@link TfXlaRuntime} (TensorFlow's XlaCallModule on the CPU). PJRT plugins (TPU, GPU) consume the same
+ * {@link StableHloModule} text in device/pjrt, which needs device-resident buffers this seam does not have.
  */
 interface XlaRuntime extends AutoCloseable {
     /** The platform name XLA uses, e.g. {@code CPU}. */

@@ -9,9 +9,8 @@
  * <p>Everything else is package-private. The seam for runtimes is {@code XlaRuntime}: it takes the
  * emitted module (text plus signature) and returns a program that runs on host tensors.
  * {@code TfXlaRuntime} implements it with TensorFlow Java's {@code XlaCallModule} op (graph mode,
- * module version 9, platform CPU). A PJRT runtime for TPU and GPU plugins, through the FFM API,
- * implements the same interface over the same text, plus device-resident buffers of its own; the
- * emitter does not change. {@code XlaDevice} is runtime-neutral: it checks capabilities, emits,
+ * module version 9, platform CPU). device/pjrt compiles the same text through PJRT plugins (TPU, GPU),
+ * with device-resident buffers of its own; it uses only the emitter from here. {@code XlaDevice} is runtime-neutral: it checks capabilities, emits,
  * loads, and runs once on zeros so that XLA's lazy compilation fails inside {@code compile()}.
  *
  * <p>When XLA rejects a module, Java sees only "Cannot deserialize computation"; the real message
